@@ -1,0 +1,86 @@
+import { z } from './zod.js';
+
+/**
+ * Stable error codes. Clients branch and localize on these; messages are for developers.
+ * Each maps to one HTTP status (see ERROR_STATUS).
+ */
+export const ERROR_CODES = [
+  'invalid_request',
+  'unauthorized',
+  'session_expired',
+  'forbidden',
+  'not_found',
+  'method_not_allowed',
+  'idempotency_key_required',
+  'idempotency_key_mismatch',
+  'idempotency_key_in_use',
+  'quote_expired',
+  'quote_not_found',
+  'quote_used',
+  'pack_not_found',
+  'plan_not_found',
+  'quantity_out_of_range',
+  'billing_mode_external',
+  'billing_mode_in_app',
+  'auto_refill_not_allowed',
+  'insufficient_credits',
+  'service_paused',
+  'usage_capped',
+  'usage_event_conflict',
+  'purchase_not_refundable',
+  'checkout_closed',
+  'rate_not_found',
+  'return_url_not_allowed',
+  'plan_unchanged',
+  'payment_mismatch',
+  'rate_limited',
+  'internal_error',
+] as const;
+
+export const ErrorCode = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  unauthorized: 401,
+  session_expired: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  idempotency_key_required: 400,
+  idempotency_key_mismatch: 422,
+  idempotency_key_in_use: 409,
+  quote_expired: 410,
+  quote_not_found: 404,
+  quote_used: 409,
+  pack_not_found: 404,
+  plan_not_found: 404,
+  quantity_out_of_range: 422,
+  billing_mode_external: 409,
+  billing_mode_in_app: 409,
+  auto_refill_not_allowed: 403,
+  insufficient_credits: 402,
+  service_paused: 402,
+  usage_capped: 402,
+  usage_event_conflict: 409,
+  purchase_not_refundable: 409,
+  checkout_closed: 409,
+  rate_not_found: 422,
+  return_url_not_allowed: 400,
+  plan_unchanged: 409,
+  payment_mismatch: 409,
+  rate_limited: 429,
+  internal_error: 500,
+} as const satisfies Record<ErrorCode, number>;
+
+/** The one error shape every endpoint returns. */
+export const ErrorBody = z.object({
+  error: z.object({
+    code: ErrorCode,
+    message: z.string(),
+    requestId: z.string(),
+    /** For `invalid_request`: the offending fields, as `path: problem`. */
+    issues: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;

@@ -1,0 +1,6 @@
+export * from './api.js';
+export * from './domain.js';
+export * from './errors.js';
+export * from './routes.js';
+export * from './units.js';
+export { z } from './zod.js';

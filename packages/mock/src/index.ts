@@ -1,0 +1,13 @@
+export { CUSTOM_QUANTITIES, PACKS, PLANS, PLATFORM_RATES, BRANDS, agencyInput } from './catalog.js';
+export { type Chaos, type Fault, NetworkError, withChaos } from './chaos.js';
+export { mswHandlers } from './msw.js';
+export {
+  CLIENTS,
+  createSimulator,
+  DEMO_SECRET_KEY,
+  SCENARIOS,
+  type Scenario,
+  type Simulator,
+  type SimulatorControls,
+  type SimulatorOptions,
+} from './simulator.js';
