@@ -77,8 +77,11 @@ export type PurchaseRequest = z.infer<typeof PurchaseRequest>;
 export const PlanChangeRequest = z.strictObject({ planId: Id.plan });
 export type PlanChangeRequest = z.infer<typeof PlanChangeRequest>;
 
-/** `PUT /v1/auto-refill`: one pool's setting, within the agency's policy. */
-export const AutoRefillUpdate = AutoRefillSetting;
+/**
+ * `PUT /v1/auto-refill`: one pool's setting, within the agency's policy. Strict like every widget
+ * body: the sub-account comes only from the session token, a `subAccountId` here is refused (THREATS 5).
+ */
+export const AutoRefillUpdate = z.strictObject(AutoRefillSetting.shape);
 export type AutoRefillUpdate = z.infer<typeof AutoRefillUpdate>;
 
 /** `POST /v1/credit-requests` (external billing mode). */

@@ -68,6 +68,7 @@ export interface SimulatorControls {
 }
 
 let usageCounter = 0;
+const DAY_MS = 86_400_000;
 
 /** A platform with the demo agency and one client per scenario, seeded with a little history. */
 export async function createSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
@@ -102,6 +103,9 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     paused: 'plan_starter',
     external: 'plan_growth',
   };
+  // With the live clock, clients start a few days ago so the usage history has something to show.
+  const historyDays = clock instanceof OffsetClock ? 6 : 0;
+  if (clock instanceof OffsetClock) clock.advance(-historyDays * DAY_MS);
   for (const s of SCENARIOS) {
     await engine.createSubAccount(agencyOf(s).id, {
       id: CLIENTS[s].id,
@@ -128,7 +132,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   };
 
   // History and state: a bought pack and a few days of calls, then each scenario's situation.
-  await seedHistory(engine, controls, clock);
+  await seedHistory(engine, controls, clock, historyDays);
   await engine.manualGrant(AGENCIES.main.id, 'sa_healthy', { pool: 'voice', credits: 250_000, note: 'Welcome bonus' });
   await controls.call('low', 88 * 60, 'deepgram');
   await controls.call('depleted', 100 * 60, 'deepgram');
@@ -148,16 +152,14 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   };
 }
 
-async function seedHistory(engine: Engine, controls: SimulatorControls, clock: Clock): Promise<void> {
+async function seedHistory(engine: Engine, controls: SimulatorControls, clock: Clock, days: number): Promise<void> {
   if (!(clock instanceof OffsetClock)) return;
-  const day = 86_400_000;
   const providers: VoiceProvider[] = ['deepgram', 'cartesia', 'elevenlabs'];
-  clock.advance(-6 * day);
-  for (let d = 0; d < 6; d++) {
+  for (let d = 0; d < days; d++) {
     await controls.call('healthy', 180 + d * 47, providers[d % 3]);
     await controls.call('healthy', 95 + d * 13, providers[(d + 1) % 3]);
     await controls.sms('healthy', 3 + (d % 4), d % 2 ? 'US' : 'CA');
-    clock.advance(day);
+    clock.advance(DAY_MS);
   }
   await engine.balances('sa_healthy');
 }

@@ -256,6 +256,7 @@ export class Engine {
         purchasedThisPeriod: 0,
         lowThreshold: input.lowThresholds?.[p] ?? Math.round(plan.included[p] * 0.2),
         cap: input.caps?.[p] !== undefined ? (input.caps[p] ?? null) : plan.caps[p],
+        capFromPlan: input.caps?.[p] === undefined,
       });
       const refill = (p: Pool): AutoRefillSetting => ({
         pool: p,
@@ -303,7 +304,7 @@ export class Engine {
         const low = settings.lowThresholds?.[p];
         if (low !== undefined) loaded.account.pools[p].lowThreshold = low;
         const cap = settings.caps?.[p];
-        if (cap !== undefined) loaded.account.pools[p].cap = cap;
+        if (cap !== undefined) Object.assign(loaded.account.pools[p], { cap, capFromPlan: false });
       }
       this.#bump(ctx, loaded);
       await this.#save(ctx, loaded);
@@ -615,6 +616,12 @@ export class Engine {
         throw new PlatformError('purchase_not_refundable', 'Only a granted, not yet refunded purchase can be refunded.');
       }
       const loaded = await this.#load(ctx, p.accountId);
+      // Credits bought this period raised the cap: refunding them takes that back too.
+      const period = await ctx.tx.entries(p.accountId, { pool: p.pool, from: loaded.account.periodStart });
+      if (period.some((e) => e.purchaseId === p.id && e.kind !== 'refund')) {
+        const state = loaded.account.pools[p.pool];
+        state.purchasedThisPeriod = Math.max(0, state.purchasedThisPeriod - p.credits);
+      }
       p.refunded = true;
       await this.#entry(ctx, loaded.account, p.pool, 'refund', { included: 0, purchased: -p.credits }, {
         description: 'Refund',
@@ -738,6 +745,12 @@ export class Engine {
         served = Math.min(event.seconds, clientMax, agencyMax);
         clientCharge = voiceCost(served, clientRate);
         agencyCharge = voiceCost(served, agencyRate);
+        // Cut off mid-call: the side that ran out also pays the second it started with what it had
+        // left, so it reaches exactly zero (and shows depleted / capped / paused), never below.
+        if (served < event.seconds) {
+          if (served === clientMax) clientCharge = clientBudget;
+          if (served === agencyMax) agencyCharge = agencyBudget;
+        }
         usage = { kind: 'voice', seconds: served, provider: event.provider };
         requested = { kind: 'voice', seconds: event.seconds, provider: event.provider };
       } else {
@@ -749,7 +762,8 @@ export class Engine {
         usage = { kind: 'sms', count: served, country: event.country };
         requested = { kind: 'sms', count: event.count, country: event.country };
       }
-      if (served === 0) {
+      if (served === 0 && event.pool === 'sms') {
+        // A message is sent whole or not at all: refuse when not even one fits.
         if (agencyMax === 0) throw new PlatformError('service_paused', 'Service paused by your provider.');
         throw capRemaining(pool) < available(pool)
           ? new PlatformError('usage_capped', 'The usage cap for this period is reached.')
@@ -841,7 +855,11 @@ export class Engine {
     if (!account) throw new PlatformError('not_found', 'No such sub-account.');
     const agency = await this.#agency(ctx, account.agencyId);
     const loaded = { account, agency };
+    const seq = account.seq;
     await this.#rollPeriods(ctx, loaded);
+    // A roll appends ledger entries: store the rolled account with them, even for callers that only
+    // read (quote, purchase…), or the next load rolls again and appends the same resets twice.
+    if (account.seq !== seq) await this.#save(ctx, loaded);
     return loaded;
   }
 
@@ -880,10 +898,11 @@ export class Engine {
     // Takes effect now: the new allowance minus what was already used of the included credits this period.
     for (const p of POOL_LIST) {
       const state = account.pools[p];
-      const usedIncluded = Math.max(0, state.includedGranted - state.included);
-      const next = Math.max(0, plan.included[p] - usedIncluded);
+      // The allowance changes by the difference between the plans; rolled-over credits are kept.
+      const next = Math.max(0, state.included + plan.included[p] - state.includedGranted);
       state.includedGranted = plan.included[p];
-      state.cap = plan.caps[p];
+      // A cap the agency set for this client stays; a cap that came with the old plan follows the plan.
+      if (state.capFromPlan) state.cap = plan.caps[p];
       await this.#entry(ctx, account, p, 'plan_change', { included: next - state.included, purchased: 0 }, {
         description: `Plan changed to ${plan.name}`,
       });
@@ -1011,10 +1030,10 @@ export class Engine {
   async #walletChanged(ctx: Ctx, agency: AgencyRecord, before: Record<Pool, number>, skip: string | null): Promise<void> {
     const flipped = POOL_LIST.some((p) => before[p] <= 0 !== agency.wallet[p] <= 0);
     if (!flipped) return;
-    for (const id of await this.store.ids('accounts')) {
+    for (const id of await ctx.tx.accountsOf(agency.id)) {
       if (id === skip) continue;
       const account = await ctx.tx.get('accounts', id);
-      if (!account || account.agencyId !== agency.id) continue;
+      if (!account) continue;
       const loaded = { account, agency };
       await this.#rollPeriods(ctx, loaded);
       this.#bump(ctx, loaded);

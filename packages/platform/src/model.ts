@@ -51,6 +51,8 @@ export interface PoolState {
   lowThreshold: number;
   /** Usage cap per period, or null. */
   cap: number | null;
+  /** Whether the cap came with the plan (and follows plan changes) rather than set by the agency. */
+  capFromPlan: boolean;
 }
 
 export interface AccountRecord {

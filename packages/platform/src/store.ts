@@ -1,5 +1,5 @@
 import type { Pool } from '@creditkit/contract';
-import type { Collections, EntryRecord } from './model.js';
+import type { AccountRecord, Collections, EntryRecord } from './model.js';
 
 export interface EntryQuery {
   pool?: Pool | undefined;
@@ -23,6 +23,8 @@ export interface Tx {
   /** Append-only: entries are never updated or deleted. */
   append(entry: EntryRecord): Promise<void>;
   entries(accountId: string, query?: EntryQuery): Promise<EntryRecord[]>;
+  /** Ids of an agency's sub-accounts. */
+  accountsOf(agencyId: string): Promise<string[]>;
 }
 
 export interface Store {
@@ -67,6 +69,16 @@ export class MemoryStore implements Store {
       },
       async append(entry) {
         appended.push(structuredClone(entry));
+      },
+      async accountsOf(agencyId) {
+        const ids = new Set<string>();
+        for (const [id, account] of data.get('accounts') ?? []) {
+          if ((account as AccountRecord).agencyId === agencyId) ids.add(id);
+        }
+        for (const w of writes.values()) {
+          if (w.kind === 'accounts' && (w.value as AccountRecord).agencyId === agencyId) ids.add(w.id);
+        }
+        return [...ids];
       },
       async entries(accountId, query = {}) {
         const all = [...(committed.get(accountId) ?? []), ...appended.filter((e) => e.accountId === accountId)];
