@@ -1,6 +1,7 @@
 // `npm start`: the platform simulator's API on localhost (the demo site replaces this once it lands).
-import { serve } from '@hono/node-server';
+
 import { CLIENTS, createSimulator, DEMO_SECRET_KEY, SCENARIOS } from '@creditkit/mock';
+import { serve } from '@hono/node-server';
 
 const port = Number(process.env.PORT ?? 8787);
 const origin = `http://localhost:${port}`;

@@ -1,4 +1,3 @@
-import { z } from './zod.js';
 import {
   BillingMode,
   Country,
@@ -13,6 +12,7 @@ import {
   Timestamp,
   VoiceProvider,
 } from './units.js';
+import { z } from './zod.js';
 
 // ---------------------------------------------------------------------------------------------
 // Rates

@@ -1,4 +1,4 @@
-import { ErrorBody, ERROR_STATUS } from './errors.js';
+import { ERROR_STATUS, ErrorBody } from './errors.js';
 import { ROUTES, type RouteSpec } from './routes.js';
 import { z } from './zod.js';
 

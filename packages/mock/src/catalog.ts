@@ -55,11 +55,41 @@ export const PLANS: Plan[] = [
 ];
 
 export const PACKS: Pack[] = [
-  { id: 'pack_voice_100', pool: 'voice', name: '100 credits', credits: credits(100), price: { amount: 2500, currency: 'USD' } },
-  { id: 'pack_voice_500', pool: 'voice', name: '500 credits', credits: credits(500), price: { amount: 11000, currency: 'USD' } },
-  { id: 'pack_voice_1000', pool: 'voice', name: '1,000 credits', credits: credits(1000), price: { amount: 20000, currency: 'USD' } },
-  { id: 'pack_sms_50', pool: 'sms', name: '50 SMS credits', credits: credits(50), price: { amount: 1000, currency: 'USD' } },
-  { id: 'pack_sms_200', pool: 'sms', name: '200 SMS credits', credits: credits(200), price: { amount: 3500, currency: 'USD' } },
+  {
+    id: 'pack_voice_100',
+    pool: 'voice',
+    name: '100 credits',
+    credits: credits(100),
+    price: { amount: 2500, currency: 'USD' },
+  },
+  {
+    id: 'pack_voice_500',
+    pool: 'voice',
+    name: '500 credits',
+    credits: credits(500),
+    price: { amount: 11000, currency: 'USD' },
+  },
+  {
+    id: 'pack_voice_1000',
+    pool: 'voice',
+    name: '1,000 credits',
+    credits: credits(1000),
+    price: { amount: 20000, currency: 'USD' },
+  },
+  {
+    id: 'pack_sms_50',
+    pool: 'sms',
+    name: '50 SMS credits',
+    credits: credits(50),
+    price: { amount: 1000, currency: 'USD' },
+  },
+  {
+    id: 'pack_sms_200',
+    pool: 'sms',
+    name: '200 SMS credits',
+    credits: credits(200),
+    price: { amount: 3500, currency: 'USD' },
+  },
 ];
 
 export const CUSTOM_QUANTITIES: CustomQuantity[] = [

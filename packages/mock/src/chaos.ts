@@ -56,7 +56,10 @@ export function withChaos(
       if (fault.kind === 'network') throw new NetworkError();
       if (fault.kind === 'hang') return new Promise<Response>(() => {});
       if (fault.kind === 'junk') {
-        return new Response('<html><body>Bad gateway</body></html>', { status: 200, headers: { 'content-type': 'text/html' } });
+        return new Response('<html><body>Bad gateway</body></html>', {
+          status: 200,
+          headers: { 'content-type': 'text/html' },
+        });
       }
       return errorStatus(fault.kind, fault.retryAfter);
     }
@@ -71,13 +74,10 @@ export function withChaos(
 
 function errorStatus(status: number, retryAfter?: string): Response {
   const code = status === 429 ? 'rate_limited' : status >= 500 ? 'internal_error' : 'invalid_request';
-  return new Response(
-    JSON.stringify({ error: { code, message: `Simulated ${status}`, requestId: 'req_chaos' } }),
-    {
-      status,
-      headers: { 'content-type': 'application/json', ...(retryAfter ? { 'retry-after': retryAfter } : {}) },
-    },
-  );
+  return new Response(JSON.stringify({ error: { code, message: `Simulated ${status}`, requestId: 'req_chaos' } }), {
+    status,
+    headers: { 'content-type': 'application/json', ...(retryAfter ? { 'retry-after': retryAfter } : {}) },
+  });
 }
 
 function cutStream(response: Response, afterMs: number): Response {

@@ -1,4 +1,4 @@
-export { CUSTOM_QUANTITIES, PACKS, PLANS, PLATFORM_RATES, BRANDS, agencyInput } from './catalog.js';
+export { agencyInput, BRANDS, CUSTOM_QUANTITIES, PACKS, PLANS, PLATFORM_RATES } from './catalog.js';
 export { type Chaos, type Fault, NetworkError, withChaos } from './chaos.js';
 export { mswHandlers } from './msw.js';
 export {

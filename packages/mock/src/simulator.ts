@@ -1,11 +1,5 @@
 import type { Pool, UsageEventResult, VoiceProvider } from '@creditkit/contract';
-import {
-  type Clock,
-  createHandler,
-  Engine,
-  type HandlerOptions,
-  OffsetClock,
-} from '@creditkit/platform';
+import { type Clock, createHandler, Engine, type HandlerOptions, OffsetClock } from '@creditkit/platform';
 import { agencyInput, BRANDS } from './catalog.js';
 import { type Chaos, withChaos } from './chaos.js';
 
@@ -76,9 +70,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const engine = new Engine({ clock, ...(options.sessionSecret ? { sessionSecret: options.sessionSecret } : {}) });
   const allowedOrigins = options.allowedOrigins ?? (typeof location === 'undefined' ? [] : [location.origin]);
   await engine.createAgency(agencyInput({ ...AGENCIES.main, allowedOrigins }));
-  await engine.createAgency(
-    agencyInput({ ...AGENCIES.paused, allowedOrigins, wallet: { voice: 0, sms: 0 } }),
-  );
+  await engine.createAgency(agencyInput({ ...AGENCIES.paused, allowedOrigins, wallet: { voice: 0, sms: 0 } }));
   await engine.createAgency(
     agencyInput({
       ...AGENCIES.external,

@@ -2,8 +2,8 @@ import type {
   AgencySettings,
   AgencyWallet,
   AutoRefill,
-  AutoRefillSetting,
   AutoRefillPolicy,
+  AutoRefillSetting,
   Balances,
   BillingMode,
   Brand,
@@ -50,15 +50,7 @@ import {
 } from './rules.js';
 import { MemoryStore, type Store, type Tx } from './store.js';
 import { MAX_SESSION_SECONDS, type SessionClaims, TokenSigner } from './tokens.js';
-import {
-  autoRefillView,
-  balancesView,
-  entryView,
-  poolView,
-  purchaseView,
-  quoteView,
-  rateCardOf,
-} from './views.js';
+import { autoRefillView, balancesView, entryView, poolView, purchaseView, quoteView, rateCardOf } from './views.js';
 
 export const QUOTE_TTL_MS = 10 * 60 * 1000;
 const DAY_MS = 86_400_000;
@@ -283,9 +275,16 @@ export class Engine {
       for (const p of POOL_LIST) {
         const grant = plan.included[p];
         account.pools[p].includedGranted = grant;
-        await this.#entry(ctx, account, p, 'included_grant', { included: grant, purchased: 0 }, {
-          description: `${plan.name}: included credits`,
-        });
+        await this.#entry(
+          ctx,
+          account,
+          p,
+          'included_grant',
+          { included: grant, purchased: 0 },
+          {
+            description: `${plan.name}: included credits`,
+          },
+        );
       }
       await this.#save(ctx, { account, agency });
       return this.#subAccountView({ account, agency });
@@ -299,7 +298,8 @@ export class Engine {
   async updateSubAccount(agencyId: string, id: string, settings: SubAccountSettings): Promise<SubAccountView> {
     return this.run(async (ctx) => {
       const loaded = await this.#ownedAccount(ctx, agencyId, id);
-      if (settings.planId && settings.planId !== loaded.account.planId) await this.#switchPlan(ctx, loaded, settings.planId);
+      if (settings.planId && settings.planId !== loaded.account.planId)
+        await this.#switchPlan(ctx, loaded, settings.planId);
       for (const p of POOL_LIST) {
         const low = settings.lowThresholds?.[p];
         if (low !== undefined) loaded.account.pools[p].lowThreshold = low;
@@ -322,9 +322,16 @@ export class Engine {
     return this.#within(within, async (ctx) => {
       const loaded = await this.#ownedAccount(ctx, agencyId, id);
       // Hand-assigned credits behave like purchased ones: they never expire.
-      await this.#entry(ctx, loaded.account, grant.pool, 'manual_grant', { included: 0, purchased: grant.credits }, {
-        description: grant.note?.trim() || 'Credits assigned by your provider',
-      });
+      await this.#entry(
+        ctx,
+        loaded.account,
+        grant.pool,
+        'manual_grant',
+        { included: 0, purchased: grant.credits },
+        {
+          description: grant.note?.trim() || 'Credits assigned by your provider',
+        },
+      );
       await this.#save(ctx, loaded);
       return this.#subAccountView(loaded);
     });
@@ -346,7 +353,11 @@ export class Engine {
 
   async updateCatalog(
     agencyId: string,
-    catalog: { plans?: Plan[] | undefined; packs?: Pack[] | undefined; customQuantities?: CustomQuantity[] | undefined },
+    catalog: {
+      plans?: Plan[] | undefined;
+      packs?: Pack[] | undefined;
+      customQuantities?: CustomQuantity[] | undefined;
+    },
   ): Promise<void> {
     await this.run(async (ctx) => {
       const agency = await this.#agency(ctx, agencyId);
@@ -464,7 +475,10 @@ export class Engine {
     return this.run(async (ctx) => {
       const { agency } = await this.#load(ctx, accountId);
       if (agency.billingMode === 'external') {
-        throw new PlatformError('billing_mode_external', 'Your provider bills outside the platform: request credits instead.');
+        throw new PlatformError(
+          'billing_mode_external',
+          'Your provider bills outside the platform: request credits instead.',
+        );
       }
       let credits: number;
       let amount: Money;
@@ -514,7 +528,10 @@ export class Engine {
   ): Promise<Purchase> {
     const { agency } = await this.#load(ctx, accountId);
     if (agency.billingMode === 'external') {
-      throw new PlatformError('billing_mode_external', 'Your provider bills outside the platform: request credits instead.');
+      throw new PlatformError(
+        'billing_mode_external',
+        'Your provider bills outside the platform: request credits instead.',
+      );
     }
     if (request.returnUrl !== undefined && !isAllowedOrigin(request.returnUrl, agency.allowedOrigins)) {
       throw new PlatformError('return_url_not_allowed', "The return URL is not on the agency's registered origins.");
@@ -613,7 +630,10 @@ export class Engine {
       const p = await ctx.tx.get('purchases', purchaseId);
       if (!p || p.agencyId !== agencyId) throw new PlatformError('not_found', 'No such purchase.');
       if (!p.granted || p.refunded) {
-        throw new PlatformError('purchase_not_refundable', 'Only a granted, not yet refunded purchase can be refunded.');
+        throw new PlatformError(
+          'purchase_not_refundable',
+          'Only a granted, not yet refunded purchase can be refunded.',
+        );
       }
       const loaded = await this.#load(ctx, p.accountId);
       // Credits bought this period raised the cap: refunding them takes that back too.
@@ -623,10 +643,17 @@ export class Engine {
         state.purchasedThisPeriod = Math.max(0, state.purchasedThisPeriod - p.credits);
       }
       p.refunded = true;
-      await this.#entry(ctx, loaded.account, p.pool, 'refund', { included: 0, purchased: -p.credits }, {
-        description: 'Refund',
-        purchaseId: p.id,
-      });
+      await this.#entry(
+        ctx,
+        loaded.account,
+        p.pool,
+        'refund',
+        { included: 0, purchased: -p.credits },
+        {
+          description: 'Refund',
+          purchaseId: p.id,
+        },
+      );
       await ctx.tx.put('purchases', p.id, p);
       this.#emit(ctx, p.accountId, { type: 'purchase', seq: loaded.account.seq, purchase: purchaseView(p) });
       await this.#save(ctx, loaded);
@@ -643,7 +670,13 @@ export class Engine {
     if (loaded.account.planId === planId) throw new PlatformError('plan_unchanged', 'You are already on this plan.');
     const change = await this.#switchPlan(ctx, loaded, planId);
     await this.#save(ctx, loaded);
-    return { id: change.id, fromPlanId: change.fromPlanId, toPlanId: change.toPlanId, status: 'succeeded', effectiveAt: iso(change.effectiveAt) };
+    return {
+      id: change.id,
+      fromPlanId: change.fromPlanId,
+      toPlanId: change.toPlanId,
+      status: 'succeeded',
+      effectiveAt: iso(change.effectiveAt),
+    };
   }
 
   async getAutoRefill(accountId: string): Promise<AutoRefill> {
@@ -663,7 +696,10 @@ export class Engine {
         }
         const pack = loaded.agency.packs.find((p) => p.id === setting.packId);
         if (!pack || pack.pool !== setting.pool || !policy.packIds.includes(pack.id)) {
-          throw new PlatformError('auto_refill_not_allowed', 'Choose one of the packs your provider allows for auto-refill.');
+          throw new PlatformError(
+            'auto_refill_not_allowed',
+            'Choose one of the packs your provider allows for auto-refill.',
+          );
         }
         if (setting.maxPerMonth < 1 || setting.maxPerMonth > policy.maxPerMonth) {
           throw new PlatformError('auto_refill_not_allowed', `Choose 1 to ${policy.maxPerMonth} refills per month.`);
@@ -723,7 +759,10 @@ export class Engine {
       const agencyRate =
         event.pool === 'voice' ? agency.platformRates.voice[event.provider] : agency.platformRates.sms[event.country];
       if (clientRate === undefined || agencyRate === undefined) {
-        throw new PlatformError('rate_not_found', `No ${event.pool} rate for ${event.pool === 'voice' ? event.provider : event.country}.`);
+        throw new PlatformError(
+          'rate_not_found',
+          `No ${event.pool} rate for ${event.pool === 'voice' ? event.provider : event.country}.`,
+        );
       }
       const status = poolStatus(pool, agency.wallet[event.pool]);
       if (status === 'paused') throw new PlatformError('service_paused', 'Service paused by your provider.');
@@ -771,7 +810,8 @@ export class Engine {
       }
       const walletBefore = { ...agency.wallet };
       pool.usedThisPeriod += clientCharge;
-      const what = event.pool === 'voice' ? `${served} s voice (${event.provider})` : `${served} SMS to ${event.country}`;
+      const what =
+        event.pool === 'voice' ? `${served} s voice (${event.provider})` : `${served} SMS to ${event.country}`;
       await this.#entry(ctx, account, event.pool, 'usage', debit(pool, clientCharge), {
         description: what,
         usage,
@@ -819,7 +859,10 @@ export class Engine {
       const prior = await ctx.tx.get('idempotency', id);
       if (prior) {
         if (prior.bodyHash !== bodyHash) {
-          throw new PlatformError('idempotency_key_mismatch', 'This Idempotency-Key was used with a different request.');
+          throw new PlatformError(
+            'idempotency_key_mismatch',
+            'This Idempotency-Key was used with a different request.',
+          );
         }
         return { body: prior.body as T, replayed: true };
       }
@@ -883,17 +926,30 @@ export class Engine {
         state.includedGranted = grant;
         state.usedThisPeriod = 0;
         state.purchasedThisPeriod = 0;
-        await this.#entry(ctx, account, p, 'period_reset', { included: next - state.included, purchased: 0 }, {
-          description: plan?.rollover ? 'New period: included credits added' : 'New period: included credits reset',
-          at: account.periodStart,
-        });
+        await this.#entry(
+          ctx,
+          account,
+          p,
+          'period_reset',
+          { included: next - state.included, purchased: 0 },
+          {
+            description: plan?.rollover ? 'New period: included credits added' : 'New period: included credits reset',
+            at: account.periodStart,
+          },
+        );
       }
     }
   }
 
   async #switchPlan(ctx: Ctx, { account, agency }: Loaded, planId: string) {
     const plan = this.#plan(agency, planId);
-    const change = { id: newId('pc'), accountId: account.id, fromPlanId: account.planId, toPlanId: plan.id, effectiveAt: ctx.now };
+    const change = {
+      id: newId('pc'),
+      accountId: account.id,
+      fromPlanId: account.planId,
+      toPlanId: plan.id,
+      effectiveAt: ctx.now,
+    };
     account.planId = plan.id;
     // Takes effect now: the new allowance minus what was already used of the included credits this period.
     for (const p of POOL_LIST) {
@@ -903,9 +959,16 @@ export class Engine {
       state.includedGranted = plan.included[p];
       // A cap the agency set for this client stays; a cap that came with the old plan follows the plan.
       if (state.capFromPlan) state.cap = plan.caps[p];
-      await this.#entry(ctx, account, p, 'plan_change', { included: next - state.included, purchased: 0 }, {
-        description: `Plan changed to ${plan.name}`,
-      });
+      await this.#entry(
+        ctx,
+        account,
+        p,
+        'plan_change',
+        { included: next - state.included, purchased: 0 },
+        {
+          description: `Plan changed to ${plan.name}`,
+        },
+      );
     }
     await ctx.tx.put('planChanges', change.id, change);
     this.#emit(ctx, account.id, { type: 'plan', seq: account.seq, currentPlanId: plan.id, rateCard: plan.rates });
@@ -915,10 +978,17 @@ export class Engine {
   async #grantPurchase(ctx: Ctx, loaded: Loaded, p: PurchaseRecord, kind: 'purchase' | 'auto_refill'): Promise<void> {
     const state = loaded.account.pools[p.pool];
     state.purchasedThisPeriod += p.credits;
-    await this.#entry(ctx, loaded.account, p.pool, kind, { included: 0, purchased: p.credits }, {
-      description: kind === 'purchase' ? 'Credits purchased' : 'Auto-refill',
-      purchaseId: p.id,
-    });
+    await this.#entry(
+      ctx,
+      loaded.account,
+      p.pool,
+      kind,
+      { included: 0, purchased: p.credits },
+      {
+        description: kind === 'purchase' ? 'Credits purchased' : 'Auto-refill',
+        purchaseId: p.id,
+      },
+    );
     this.#emit(ctx, loaded.account.id, { type: 'purchase', seq: loaded.account.seq, purchase: purchaseView(p) });
   }
 
@@ -1007,7 +1077,14 @@ export class Engine {
     });
   }
 
-  async #walletEntry(ctx: Ctx, agency: AgencyRecord, pool: Pool, kind: EntryRecord['kind'], delta: number, description = ''): Promise<void> {
+  async #walletEntry(
+    ctx: Ctx,
+    agency: AgencyRecord,
+    pool: Pool,
+    kind: EntryRecord['kind'],
+    delta: number,
+    description = '',
+  ): Promise<void> {
     agency.wallet[pool] += delta;
     agency.walletSeq += 1;
     await ctx.tx.append({
@@ -1027,7 +1104,12 @@ export class Engine {
   }
 
   /** When the agency wallet empties or refills, every client's status flips to or from `paused`. */
-  async #walletChanged(ctx: Ctx, agency: AgencyRecord, before: Record<Pool, number>, skip: string | null): Promise<void> {
+  async #walletChanged(
+    ctx: Ctx,
+    agency: AgencyRecord,
+    before: Record<Pool, number>,
+    skip: string | null,
+  ): Promise<void> {
     const flipped = POOL_LIST.some((p) => before[p] <= 0 !== agency.wallet[p] <= 0);
     if (!flipped) return;
     for (const id of await ctx.tx.accountsOf(agency.id)) {

@@ -62,7 +62,8 @@ export const monthKey = (ms: number): string => new Date(ms).toISOString().slice
 
 /** Price of a custom quantity (millicredits, whole credits only): all of it at the unit price of the highest tier reached. */
 export function customPrice(q: CustomQuantity, credits: number): Money | null {
-  if (!Number.isInteger(credits) || credits % 1000 !== 0 || credits < q.minCredits || credits > q.maxCredits) return null;
+  if (!Number.isInteger(credits) || credits % 1000 !== 0 || credits < q.minCredits || credits > q.maxCredits)
+    return null;
   let unit: number | null = null;
   for (const tier of [...q.tiers].sort((a, b) => a.minCredits - b.minCredits)) {
     if (credits >= tier.minCredits) unit = tier.unitAmount;

@@ -1,12 +1,4 @@
-import type {
-  AutoRefill,
-  Balances,
-  LedgerEntry,
-  PoolBalance,
-  Purchase,
-  Quote,
-  RateCard,
-} from '@creditkit/contract';
+import type { AutoRefill, Balances, LedgerEntry, PoolBalance, Purchase, Quote, RateCard } from '@creditkit/contract';
 import { iso } from './clock.js';
 import type { AccountRecord, AgencyRecord, EntryRecord, PurchaseRecord, QuoteRecord } from './model.js';
 import { available, capLimit, POOL_LIST, poolStatus } from './rules.js';

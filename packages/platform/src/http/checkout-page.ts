@@ -5,7 +5,10 @@ const escapeHtml = (s: string): string =>
 
 const money = (p: PurchaseRecord): string =>
   new Intl.NumberFormat('en', { style: 'currency', currency: p.amount.currency }).format(
-    p.amount.amount / 10 ** (new Intl.NumberFormat('en', { style: 'currency', currency: p.amount.currency }).resolvedOptions().maximumFractionDigits ?? 2),
+    p.amount.amount /
+      10 **
+        (new Intl.NumberFormat('en', { style: 'currency', currency: p.amount.currency }).resolvedOptions()
+          .maximumFractionDigits ?? 2),
   );
 
 /** The test-mode checkout: a plain HTML form, no script, so it works under any CSP. */

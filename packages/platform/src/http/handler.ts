@@ -108,7 +108,8 @@ export function createHandler(engine: Engine, options: HandlerOptions = {}): (re
       if (result instanceof Response) return result;
       if (options.validateResponses && route.response) {
         const checked = z.safeParse(route.response, result);
-        if (!checked.success) throw new Error(`Response of ${route.operationId} breaks its schema: ${z.prettifyError(checked.error)}`);
+        if (!checked.success)
+          throw new Error(`Response of ${route.operationId} breaks its schema: ${z.prettifyError(checked.error)}`);
       }
       return json(route.status, result ?? null, headers);
     } catch (error) {
@@ -168,9 +169,13 @@ function parse(schema: z.ZodMiniType, value: unknown, where: 'body' | 'query'): 
     path: i.path.length ? i.path.join('.') : where,
     message: i.message,
   }));
-  throw new PlatformError('invalid_request', `Invalid ${where}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, {
-    issues,
-  });
+  throw new PlatformError(
+    'invalid_request',
+    `Invalid ${where}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+    {
+      issues,
+    },
+  );
 }
 
 const account = (call: Call): string => (call.claims as SessionClaims).sub;
@@ -226,13 +231,15 @@ function operations(engine: Engine, heartbeatMs: number): Record<string, Operati
     completeTestCheckout: async (c) => {
       const { token, action } = c.body as { token: string; action: 'pay' | 'fail' | 'cancel' };
       const purchase = await engine.completeTestCheckout(c.params.id as string, token, action);
-      if (!(c.request.headers.get('content-type') ?? '').startsWith('application/x-www-form-urlencoded')) return purchase;
+      if (!(c.request.headers.get('content-type') ?? '').startsWith('application/x-www-form-urlencoded'))
+        return purchase;
       // A plain form post from the checkout page: answer with the page (or go back to the site).
       const record = await engine.checkoutPurchase(purchase.id, token);
       if (record.returnUrl && action !== 'fail') {
         return new Response(null, { status: 303, headers: { ...c.headers, location: record.returnUrl } });
       }
-      const message = action === 'pay' ? 'Payment complete.' : action === 'fail' ? 'Payment declined.' : 'Checkout canceled.';
+      const message =
+        action === 'pay' ? 'Payment complete.' : action === 'fail' ? 'Payment declined.' : 'Checkout canceled.';
       return new Response(checkoutPage(record, token, message), {
         headers: { ...c.headers, 'content-type': 'text/html; charset=utf-8' },
       });

@@ -4,7 +4,8 @@ import type { SessionClaims } from '../tokens.js';
 
 const encoder = new TextEncoder();
 
-const frame = (event: StreamEvent): string => `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+const frame = (event: StreamEvent): string =>
+  `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 
 /**
  * `GET /v1/events`: a server-sent event stream of one account. Resumes after `Last-Event-ID` from
@@ -58,7 +59,9 @@ export function eventStream(
       send(': open\nretry: 2000\n\n');
 
       const missed = lastEventId === null ? null : engine.bus.since(accountId, lastEventId);
-      if (missed) {
+      // Nothing to replay is not proof of being caught up: the id may be ahead of this account's seq
+      // (another account's or an earlier simulator's stream) or the bus may hold no history. Check the seq.
+      if (missed && missed.length > 0) {
         for (const event of missed) deliver(event);
         for (const event of queued.splice(0)) deliver(event);
         live = true;
@@ -67,7 +70,10 @@ export function eventStream(
       engine
         .balances(accountId)
         .then((balances) => {
-          if (lastEventId === null || balances.seq > lastEventId) {
+          if (lastEventId === null || balances.seq !== lastEventId) {
+            // An id ahead of the account's seq is not from its history: start over from the snapshot,
+            // or every later event (all below that id) would be dropped and the stream stay silent.
+            if (lastEventId !== null && balances.seq < lastEventId) lastSent = -1;
             deliver({ type: 'balance', seq: balances.seq, balances });
           }
           for (const event of queued.splice(0)) if (event.seq > lastSent || event.type !== 'balance') deliver(event);
