@@ -28,7 +28,7 @@ import {
   Timestamp,
   VoiceProvider,
 } from './units.js';
-import { z } from './zod.js';
+import * as z from './zod.js';
 
 /** The largest credit quantity one request may carry: 100 million credits, in millicredits. */
 export const MAX_MILLICREDITS = 100_000_000_000;
@@ -109,7 +109,16 @@ export type UsageSeries = z.infer<typeof UsageSeries>;
 
 // Server-sent events on `GET /v1/events`; the SSE `id:` is the account `seq` the event carries.
 
-export const BalanceEvent = z.object({ type: z.literal('balance'), seq: z.int(), balances: Balances });
+/**
+ * One change can advance seq by several ledger entries: `prevSeq` is the seq the change started from,
+ * so a client holding `prevSeq` (or newer) missed nothing, and one holding less has a gap to refetch.
+ */
+export const BalanceEvent = z.object({
+  type: z.literal('balance'),
+  seq: z.int(),
+  prevSeq: z.int().check(z.minimum(0)),
+  balances: Balances,
+});
 export const PurchaseEvent = z.object({ type: z.literal('purchase'), seq: z.int(), purchase: Purchase });
 export const PlanEvent = z.object({
   type: z.literal('plan'),

@@ -12,7 +12,7 @@ import {
   Timestamp,
   VoiceProvider,
 } from './units.js';
-import { z } from './zod.js';
+import * as z from './zod.js';
 
 // ---------------------------------------------------------------------------------------------
 // Rates

@@ -1,4 +1,4 @@
-import { z } from './zod.js';
+import * as z from './zod.js';
 
 /**
  * Stable error codes. Clients branch and localize on these; messages are for developers.

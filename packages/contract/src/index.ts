@@ -3,4 +3,4 @@ export * from './domain.js';
 export * from './errors.js';
 export * from './routes.js';
 export * from './units.js';
-export { z } from './zod.js';
+export * as z from './zod.js';

@@ -1,6 +1,6 @@
 import { ERROR_STATUS, ErrorBody } from './errors.js';
 import { ROUTES, type RouteSpec } from './routes.js';
-import { z } from './zod.js';
+import * as z from './zod.js';
 
 type Json = Record<string, unknown>;
 

@@ -22,7 +22,7 @@ import {
   WidgetBootstrap,
 } from './api.js';
 import { AutoRefill, Balances, CreditRequest, PlanChange, Purchase, Quote } from './domain.js';
-import { z } from './zod.js';
+import * as z from './zod.js';
 
 /** Query strings arrive as strings; the handler turns them into typed values. */
 export const LedgerQuery = z.object({

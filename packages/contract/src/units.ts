@@ -1,4 +1,4 @@
-import { z } from './zod.js';
+import * as z from './zod.js';
 
 /** 1 credit = 1000 millicredits. Credits cross the wire only as integer millicredits. */
 export const MILLICREDITS_PER_CREDIT = 1000;

@@ -1138,7 +1138,12 @@ export class Engine {
     await ctx.tx.put('accounts', account.id, account);
     if (saveAgency) await ctx.tx.put('agencies', agency.id, agency);
     if (!stored || stored.seq !== account.seq) {
-      this.#emit(ctx, account.id, { type: 'balance', seq: account.seq, balances: balancesView(account, agency) });
+      this.#emit(ctx, account.id, {
+        type: 'balance',
+        seq: account.seq,
+        prevSeq: stored?.seq ?? 0,
+        balances: balancesView(account, agency),
+      });
     }
   }
 

@@ -49,7 +49,9 @@ export function translate(
     (catalogue as Record<string, string>)[k] ??
     (en as Record<string, string>)[k];
   let template: string | undefined;
-  if (typeof params.n === 'number') template = lookup(`${key}_${plural(locale, params.n)}`) ?? lookup(`${key}_other`);
+  // `count` picks the plural form when `n` is passed already formatted ("1,234").
+  const count = typeof params.count === 'number' ? params.count : typeof params.n === 'number' ? params.n : undefined;
+  if (count !== undefined) template = lookup(`${key}_${plural(locale, count)}`) ?? lookup(`${key}_other`);
   template ??= lookup(key) ?? key;
   const term = (name: 'credits' | 'credit'): string => terms[name] ?? lookup(`term.${name}`) ?? name;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {

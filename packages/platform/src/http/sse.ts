@@ -74,7 +74,8 @@ export function eventStream(
             // An id ahead of the account's seq is not from its history: start over from the snapshot,
             // or every later event (all below that id) would be dropped and the stream stay silent.
             if (lastEventId !== null && balances.seq < lastEventId) lastSent = -1;
-            deliver({ type: 'balance', seq: balances.seq, balances });
+            // A fresh snapshot brings the client up to date from wherever it was: no gap.
+            deliver({ type: 'balance', seq: balances.seq, prevSeq: Math.max(0, lastEventId ?? 0), balances });
           }
           for (const event of queued.splice(0)) if (event.seq > lastSent || event.type !== 'balance') deliver(event);
           live = true;

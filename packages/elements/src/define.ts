@@ -1,0 +1,11 @@
+/**
+ * Registers every creditkit tag: the one module with side effects (the script-tag entry imports it).
+ * Safe to load twice (THREATS 24).
+ */
+import './i18n/locales.js';
+import { CkBalanceMeter } from './balance-meter/balance-meter.js';
+import { CkProvider } from './provider/provider.js';
+import { define } from './shared/define.js';
+
+define('ck-provider', CkProvider);
+define('ck-balance-meter', CkBalanceMeter);

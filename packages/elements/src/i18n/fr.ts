@@ -1,0 +1,2 @@
+import type { Catalogue } from './en.js';
+export const fr: Catalogue = {};

@@ -1,0 +1,6 @@
+export { CkBalanceMeter } from './balance-meter/balance-meter.js';
+export type { Catalogue, MessageKey } from './i18n/en.js';
+export { registerLocale } from './i18n/translate.js';
+export { CkProvider } from './provider/provider.js';
+export { define } from './shared/define.js';
+export * from './shared/events.js';
