@@ -121,8 +121,6 @@ export type CustomQuantity = z.infer<typeof CustomQuantity>;
 
 /** `#rgb`, `#rrggbb` or `#rrggbbaa` only: anything else is refused (THREATS 23). */
 export const HexColor = z.string().check(z.regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/));
-/** Absolute `https:` URLs only (THREATS 22). */
-export const HttpsUrl = z.url({ protocol: /^https$/, hostname: z.regexes.domain });
 
 export const Brand = z.object({
   name: z.string(),

@@ -10,8 +10,8 @@ import {
   type RouteSpec,
   type SubAccountSettings,
   type UsageEventRequest,
-  z,
 } from '@creditkit/contract';
+import * as z from 'zod/mini';
 import type { Engine } from '../engine.js';
 import { PlatformError } from '../errors.js';
 import { newId } from '../ids.js';

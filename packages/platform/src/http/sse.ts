@@ -30,7 +30,11 @@ export function eventStream(
       const send = (text: string): void => {
         if (open) controller.enqueue(encoder.encode(text));
       };
+      // The server clock may pass the expiry before the real-time timer below fires (a moved clock):
+      // never push account data on an expired session.
+      const expired = (): boolean => claims.exp * 1000 <= engine.now();
       const deliver = (event: StreamEvent): void => {
+        if (expired()) return close();
         // Several events may share a seq (a grant's purchase and balance events); never go back.
         if (event.seq < lastSent) return;
         lastSent = event.seq;
@@ -48,7 +52,7 @@ export function eventStream(
         } else if (live) deliver(message.event);
         else queued.push(message.event);
       });
-      const heartbeat = setInterval(() => send(': heartbeat\n\n'), heartbeatMs);
+      const heartbeat = setInterval(() => (expired() ? close() : send(': heartbeat\n\n')), heartbeatMs);
       const expiry = setTimeout(close, Math.max(0, claims.exp * 1000 - engine.now()));
       cleanup = () => {
         clearInterval(heartbeat);

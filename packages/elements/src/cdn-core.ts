@@ -1,0 +1,11 @@
+/** The script-tag entry with the three core widgets and the SDK; registers the tags on load. */
+import './i18n/locales.js';
+import { CkBalanceMeter } from './balance-meter/balance-meter.js';
+import { CkProvider } from './provider/provider.js';
+import { define } from './shared/define.js';
+
+define('ck-provider', CkProvider);
+define('ck-balance-meter', CkBalanceMeter);
+
+export * from './shared/events.js';
+export { CkBalanceMeter, CkProvider };
