@@ -104,6 +104,9 @@ export const styles = css`
     margin: 0;
     white-space: nowrap;
   }
+  :host([compact]) .amount .unit {
+    font-size: 0.85em;
+  }
   :host([compact]) .meter {
     flex: 1;
     min-inline-size: 48px;
