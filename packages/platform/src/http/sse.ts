@@ -34,7 +34,10 @@ export function eventStream(
       // never push account data on an expired session.
       const expired = (): boolean => claims.exp * 1000 <= engine.now();
       const deliver = (event: StreamEvent): void => {
-        if (expired()) return close();
+        if (expired()) {
+          close();
+          return;
+        }
         // Several events may share a seq (a grant's purchase and balance events); never go back.
         if (event.seq < lastSent) return;
         lastSent = event.seq;
@@ -79,7 +82,12 @@ export function eventStream(
             // or every later event (all below that id) would be dropped and the stream stay silent.
             if (lastEventId !== null && balances.seq < lastEventId) lastSent = -1;
             // A fresh snapshot brings the client up to date from wherever it was: no gap.
-            deliver({ type: 'balance', seq: balances.seq, prevSeq: Math.max(0, lastEventId ?? 0), balances });
+            deliver({
+              type: 'balance',
+              seq: balances.seq,
+              prevSeq: Math.max(0, Math.min(lastEventId ?? 0, balances.seq)),
+              balances,
+            });
           }
           for (const event of queued.splice(0)) if (event.seq > lastSent || event.type !== 'balance') deliver(event);
           live = true;
