@@ -4,8 +4,10 @@
  */
 import './i18n/locales.js';
 import { CkBalanceMeter } from './balance-meter/balance-meter.js';
+import { CkBuyCredits } from './buy-credits/buy-credits.js';
 import { CkProvider } from './provider/provider.js';
 import { define } from './shared/define.js';
 
 define('ck-provider', CkProvider);
 define('ck-balance-meter', CkBalanceMeter);
+define('ck-buy-credits', CkBuyCredits);

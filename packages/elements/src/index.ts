@@ -1,4 +1,5 @@
 export { CkBalanceMeter } from './balance-meter/balance-meter.js';
+export { CkBuyCredits } from './buy-credits/buy-credits.js';
 export type { Catalogue, MessageKey } from './i18n/en.js';
 export { registerLocale } from './i18n/translate.js';
 export { CkProvider } from './provider/provider.js';
