@@ -1,0 +1,14 @@
+export { type App, type AppOptions, createApp } from './app.js';
+export { LocalBus, PgNotifyBus } from './bus.js';
+export { configFromEnv, type ServerConfig } from './config.js';
+export { OriginPolicy } from './cors.js';
+export { type Database, openPglite, openPostgres, sqlState } from './db/database.js';
+export { DataDirLockedError } from './db/lock.js';
+export { createLogger, type Logger } from './log.js';
+export { ServerMeta } from './meta.js';
+export { type ConnectedAccount, PaymentAccounts } from './payments/accounts.js';
+export { StripeGateway, StripeWebhooks, WEBHOOK_TOLERANCE_SECONDS } from './payments/stripe.js';
+export { type LedgerCheck, rebuildFromEntries, verifyLedger } from './rebuild.js';
+export { DEMO_AGENCIES, seedDemo } from './seed.js';
+export { type RunningServer, type StartOptions, startServer } from './server.js';
+export { SqlStore } from './store.js';
