@@ -1,13 +1,2 @@
-export { agencyInput, BRANDS, CUSTOM_QUANTITIES, PACKS, PLANS, PLATFORM_RATES } from './catalog.js';
-export { type Chaos, type Fault, NetworkError, withChaos } from './chaos.js';
+export * from './node.js';
 export { mswHandlers } from './msw.js';
-export {
-  CLIENTS,
-  createSimulator,
-  DEMO_SECRET_KEY,
-  SCENARIOS,
-  type Scenario,
-  type Simulator,
-  type SimulatorControls,
-  type SimulatorOptions,
-} from './simulator.js';

@@ -9,11 +9,13 @@ export type Scenario = (typeof SCENARIOS)[number];
 /** The demo agency's test secret key. Simulator only: a real key never appears in a browser. */
 export const DEMO_SECRET_KEY = 'ck_sk_test_brightwave_demo';
 
-const AGENCIES = {
+/** The demo agencies: the main one, one whose own wallet is empty, one billing outside the platform. */
+export const DEMO_AGENCIES = {
   main: { id: 'ag_brightwave', secretKey: DEMO_SECRET_KEY },
   paused: { id: 'ag_brightwavepaused', secretKey: 'ck_sk_test_brightwave_paused' },
   external: { id: 'ag_brightwaveexternal', secretKey: 'ck_sk_test_brightwave_external' },
 } as const;
+const AGENCIES = DEMO_AGENCIES;
 
 /** One client per scenario: a sub-account id, its name and the agency it belongs to. */
 export const CLIENTS: Record<Scenario, { id: string; name: string; agency: keyof typeof AGENCIES }> = {

@@ -4,6 +4,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { OriginPolicy } from './cors.js';
+import { mountDemoBackend } from './demo-backend.js';
 import { type Database, ping } from './db/database.js';
 import type { Logger } from './log.js';
 import type { StripeWebhooks } from './payments/stripe.js';
@@ -24,6 +25,8 @@ export interface AppOptions {
   /** The server's public origin (behind a proxy): checkout links are made with it. */
   publicUrl?: string | null;
   handler?: Omit<HandlerOptions, 'corsOrigins' | 'onError'>;
+  /** Mount the demo agency's backend (its session endpoint and panel actions) for the demo site. */
+  demoBackend?: boolean;
 }
 
 export interface App {
@@ -181,7 +184,9 @@ export function createApp(options: AppOptions): App {
     return new Response(body as BodyInit | null, { status: response.status, headers });
   });
 
-  // The seam for the demo: `demo/dist` at `/`, `dist/cdn` at `/cdn/`, once they exist.
+  if (options.demoBackend) mountDemoBackend(app, engine);
+
+  // The demo site: `dist/demo` at `/`, `dist/cdn` at `/cdn/`, once they are built.
   const cdn = options.staticDirs?.cdn;
   if (cdn && existsSync(cdn)) {
     app.use('/cdn/*', serveStatic({ root: cdn, rewriteRequestPath: (path) => path.replace(/^\/cdn/, '') }));

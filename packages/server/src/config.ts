@@ -68,7 +68,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     seed: env.SEED !== '0' && env.SEED !== 'false',
     stripe: stripeKey && webhookSecret ? { secretKey: stripeKey, webhookSecret, connectedAccounts } : null,
     logLevel: (['debug', 'info', 'warn', 'error'] as const).find((l) => l === env.LOG_LEVEL) ?? 'info',
-    siteDir: resolve(REPO_ROOT, 'demo/dist'),
+    siteDir: resolve(REPO_ROOT, 'dist/demo'),
     cdnDir: resolve(REPO_ROOT, 'dist/cdn'),
     shutdownGraceMs: Number(env.SHUTDOWN_GRACE_MS ?? 10_000),
     poolSize: Number(env.PG_POOL_SIZE ?? 10),

@@ -1,6 +1,6 @@
 // `npm run server`: the reference server with the embedded database (PGlite in .data/pglite), or
 // PostgreSQL when DATABASE_URL is set. Configuration by environment variables: see the README.
-import { CLIENTS, DEMO_SECRET_KEY, SCENARIOS } from '@creditkit/mock';
+import { CLIENTS, DEMO_SECRET_KEY, SCENARIOS } from '@creditkit/mock/node';
 import { configFromEnv } from './config.js';
 import { DataDirLockedError } from './db/lock.js';
 import { startServer } from './server.js';

@@ -1,17 +1,9 @@
 import type { UsageEventRequest } from '@creditkit/contract';
-import { agencyInput, BRANDS, CLIENTS, DEMO_SECRET_KEY, SCENARIOS, type Scenario } from '@creditkit/mock';
+import { agencyInput, BRANDS, CLIENTS, DEMO_AGENCIES, SCENARIOS, type Scenario } from '@creditkit/mock/node';
 import { type Engine, PlatformError } from '@creditkit/platform';
 import type { ServerMeta } from './meta.js';
 
-/**
- * The demo agencies (same ids and keys as the simulator) and one client per scenario. The catalogue
- * — plans, packs, rates, brand — comes from @creditkit/mock, the one place the demo agency is defined.
- */
-export const DEMO_AGENCIES = {
-  main: { id: 'ag_brightwave', secretKey: DEMO_SECRET_KEY },
-  paused: { id: 'ag_brightwavepaused', secretKey: 'ck_sk_test_brightwave_paused' },
-  external: { id: 'ag_brightwaveexternal', secretKey: 'ck_sk_test_brightwave_external' },
-} as const;
+export { DEMO_AGENCIES };
 
 const PLANS: Record<Scenario, string> = {
   healthy: 'plan_growth',

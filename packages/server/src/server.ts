@@ -114,6 +114,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       webhooks,
       publicUrl: config.publicUrl,
       staticDirs: { site: config.siteDir ?? null, cdn: config.cdnDir ?? null },
+      demoBackend: config.seed,
       ...(options.handler ? { handler: options.handler } : {}),
     });
 
