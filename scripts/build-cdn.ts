@@ -1,36 +1,49 @@
 // `npm run build` step: the script-tag bundles in dist/cdn, with sizes and SRI hashes in manifest.json.
+// esbuild rather than Vite's library mode, which keeps whitespace in ES output.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
-import { build, type InlineConfig } from 'vite';
+import { type BuildOptions, build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
-const outDir = join(root, 'dist/cdn');
+const outdir = join(root, 'dist/cdn');
 const elements = join(root, 'packages/elements/src');
 
-const shared = (entry: string, fileName: string, format: 'es' | 'iife'): InlineConfig => ({
-  configFile: false,
-  logLevel: 'warn',
-  resolve: { conditions: ['source', 'browser', 'module', 'import', 'default'] },
+const common: BuildOptions = {
+  bundle: true,
+  minify: true,
+  target: 'es2022',
+  platform: 'browser',
+  conditions: ['source'],
   define: { 'process.env.NODE_ENV': '"production"' },
-  build: {
-    outDir,
-    emptyOutDir: false,
-    target: 'es2022',
-    minify: true,
-    reportCompressedSize: false,
-    copyPublicDir: false,
-    lib: { entry: join(elements, entry), formats: [format], name: 'creditkit', fileName: () => fileName },
-    // ES builds load a locale's strings only when a page shows that locale; the classic script is one file.
-    ...(format === 'es' ? { rolldownOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js' } } } : {}),
-  },
-});
+  tsconfig: join(root, 'tsconfig.json'),
+  legalComments: 'none',
+  logLevel: 'warning',
+};
 
-rmSync(outDir, { recursive: true, force: true });
-await build(shared('cdn.ts', 'creditkit.js', 'es'));
-await build(shared('cdn-core.ts', 'creditkit-core.js', 'es'));
-await build(shared('cdn.ts', 'creditkit.classic.js', 'iife'));
+rmSync(outdir, { recursive: true, force: true });
+// ES modules, each one self-contained file: a locale's strings load only when a page shows that locale.
+for (const [name, entry] of [
+  ['creditkit', 'cdn.ts'],
+  ['creditkit-core', 'cdn-core.ts'],
+] as const) {
+  await build({
+    ...common,
+    entryPoints: { [name]: join(elements, entry) },
+    format: 'esm',
+    splitting: true,
+    outdir,
+    chunkNames: 'locales/[name]-[hash]',
+  });
+}
+// The classic script for sites that cannot load modules: one file, every locale inside.
+await build({
+  ...common,
+  entryPoints: { 'creditkit.classic': join(elements, 'cdn.ts') },
+  format: 'iife',
+  outdir,
+});
 
 const files = (dir: string): string[] =>
   readdirSync(dir).flatMap((name) => {
@@ -39,18 +52,18 @@ const files = (dir: string): string[] =>
   });
 
 const manifest: Record<string, { bytes: number; gzip: number; brotli: number; integrity: string }> = {};
-for (const path of files(outDir)
+for (const path of files(outdir)
   .filter((f) => f.endsWith('.js'))
   .sort()) {
   const bytes = readFileSync(path);
-  manifest[relative(outDir, path)] = {
+  manifest[relative(outdir, path)] = {
     bytes: bytes.length,
     gzip: gzipSync(bytes, { level: 9 }).length,
     brotli: brotliCompressSync(bytes).length,
     integrity: `sha384-${createHash('sha384').update(bytes).digest('base64')}`,
   };
 }
-writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+writeFileSync(join(outdir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 for (const [name, m] of Object.entries(manifest)) {
   console.log(`${name.padEnd(36)} ${String(m.bytes).padStart(8)} B  gzip ${String(m.gzip).padStart(6)} B`);
 }

@@ -120,7 +120,6 @@ export const en = {
   'plans.stale': 'Plans may be out of date. Reconnecting…',
   'plans.offline': "You're offline. Plans may be out of date.",
   'plans.failed': "We couldn't change your plan.",
-  'plans.error.plan_unchanged': "You're already on this plan.",
   'plans.error.plan_not_found': 'That plan is no longer offered. Reload to see the current plans.',
 
   'estimate.title': 'How many {credits} do I need?',
@@ -157,7 +156,7 @@ export const en = {
   'history.more': 'Show more',
   'history.total': 'Total',
   'history.legend': 'Legend',
-  'history.max': 'Highest day: {amount}',
+  'history.max': 'Highest day: {amount} {credits}',
   'history.showTable': 'Show as table',
   'history.hideTable': 'Hide table',
   'history.chartTable': 'Usage per day, {from} to {to}',
@@ -182,6 +181,7 @@ export const en = {
   'history.kind.refund': 'Refund',
   'history.stale': 'Showing the last loaded history. Reconnecting…',
   'history.offline': "You're offline. Showing the last loaded history.",
+  'history.behind': "We couldn't update the history. Showing what was loaded.",
 
   'refill.title': 'Auto-refill',
   'refill.enable': 'Refill automatically',
@@ -205,7 +205,6 @@ export const en = {
   'refill.maxInvalid_one': 'Your provider allows only 1 refill a month.',
   'refill.maxInvalid_other': 'Choose from 1 to {max} refills a month.',
   'refill.saving': 'Saving…',
-  'refill.refused': "Your provider doesn't allow these settings. Choose another pack or fewer refills.",
   'refill.used_one': '{used} of {max} refill used this month.',
   'refill.used_other': '{used} of {max} refills used this month.',
   'refill.stale': 'These settings may be out of date. Reconnecting…',

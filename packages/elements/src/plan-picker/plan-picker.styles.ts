@@ -62,6 +62,9 @@ export const styles = css`
     margin: 0 0 var(--_space);
     padding-inline-start: 1.2em;
   }
+  .features {
+    list-style-type: '✓  ';
+  }
   .note {
     color: var(--_success);
   }
@@ -71,7 +74,6 @@ export const styles = css`
   .rates summary {
     cursor: pointer;
     font-weight: 600;
-    color: var(--_primary);
     min-block-size: 1.8em;
   }
   h4 {
@@ -126,7 +128,16 @@ export const styles = css`
     font-size: 0.9em;
     color: var(--_warning);
   }
+  /* The loading card's lines: name, description, price, included credits (no CSP-blocked inline styles). */
+  /* About the height of a loaded card (name, description, price, included, features, rates, button). */
+  .plan[aria-hidden='true'] {
+    min-block-size: 28em;
+  }
   .skeleton {
     inline-size: 70%;
+    block-size: 2.8em;
+  }
+  .skeleton:nth-of-type(odd) {
+    block-size: 1.5em;
   }
 `;

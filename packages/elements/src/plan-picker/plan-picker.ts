@@ -11,13 +11,13 @@ import { styles } from './plan-picker.styles.js';
 const PROVIDER_NAMES: Record<string, string> = { deepgram: 'Deepgram', cartesia: 'Cartesia', elevenlabs: 'ElevenLabs' };
 
 /** "United States" for `US` in the widget's locale; the code itself where Intl cannot name it. */
-export function countryName(code: string, locale: string): string {
+const countryName = (code: string, locale: string): string => {
   try {
     return new Intl.DisplayNames([locale], { type: 'region' }).of(code) ?? code;
   } catch {
     return code;
   }
-}
+};
 
 /**
  * The agency's plans side by side: price per period, included credits per pool, the rate card per
@@ -230,13 +230,10 @@ export class CkPlanPicker extends CkElement {
   }
 
   #renderSkeleton() {
+    // Text-free blocks of the loaded card's lines: nothing to read, nothing to contrast-check.
     const card = html`<li class="plan" aria-hidden="true">
       <div class="badges"></div>
-      <p class="name skeleton">Plan</p>
-      <p class="skeleton">&nbsp;</p>
-      <p class="price skeleton">$00.00</p>
-      <p class="skeleton">&nbsp;</p>
-      <p class="skeleton">&nbsp;</p>
+      <p class="skeleton"></p><p class="skeleton"></p><p class="skeleton"></p><p class="skeleton"></p>
     </li>`;
     return html`<section class="card" part="base" aria-busy="true" aria-labelledby="title">
       ${this.#title()}

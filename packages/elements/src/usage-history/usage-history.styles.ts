@@ -160,6 +160,11 @@ export const styles = css`
     display: block;
     color: var(--_muted);
   }
+  /* Busy, not disabled: a disabled button would drop the keyboard focus while loading. */
+  button[aria-disabled='true'] {
+    cursor: not-allowed;
+    opacity: 0.6;
+  }
   .actions {
     display: flex;
     flex-wrap: wrap;
@@ -174,6 +179,31 @@ export const styles = css`
     font-size: 0.85em;
     color: var(--_warning);
     margin: var(--_space) 0 0;
+  }
+  .stale button {
+    margin-inline-start: var(--_space);
+    min-block-size: 2em;
+    padding-block: 0.2em;
+  }
+  .bone {
+    display: inline-block;
+    block-size: 1em;
+    vertical-align: middle;
+  }
+  .w3 {
+    inline-size: 3em;
+  }
+  .w4 {
+    inline-size: 4em;
+  }
+  .w5 {
+    inline-size: 5em;
+  }
+  .w8 {
+    inline-size: 8em;
+  }
+  .w12 {
+    inline-size: 12em;
   }
   .skeleton-block {
     block-size: var(--_chart-height);

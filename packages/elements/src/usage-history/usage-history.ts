@@ -3,14 +3,18 @@ import { type CreditkitClient, CreditkitError, formatCredits, formatDate, format
 import { html, nothing, type PropertyValues, svg } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { CkElement } from '../shared/element.js';
+import { CkErrorEvent } from '../shared/events.js';
 import { StoresController } from '../shared/stores.js';
 import { safeText } from '../theme/brand.js';
 import { styles } from './usage-history.styles.js';
 
 const DAY_MS = 86_400_000;
 const PAGE = 20;
-/** Balance events come in bursts (a call, then its wallet and status changes): one refetch per burst. */
-const REFRESH_DEBOUNCE_MS = 400;
+/**
+ * Balance events come in bursts (a call, then its status change): the first event of a burst schedules
+ * one refetch this much later, and later events ride along, so a steady stream cannot starve it.
+ */
+const REFRESH_DELAY_MS = 400;
 /** Long enough for every browser to have started reading the Blob. */
 const REVOKE_MS = 1000;
 const SERIES = 6;
@@ -45,7 +49,7 @@ export function csvCell(value: string): string {
 }
 
 export const toCsv = (rows: readonly (readonly string[])[]): string =>
-  rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  `${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
 
 const regionNames = new Map<string, Intl.DisplayNames>();
 function regionName(code: string, locale: string): string {
@@ -77,6 +81,7 @@ function regionName(code: string, locale: string): string {
  * @csspart more - The "Show more" button.
  * @csspart export - The "Export CSV" button.
  * @csspart error - The error state.
+ * @event ck-error - Loading the history failed (`error`, a `CreditkitError` with a stable `code`).
  * @cssproperty --ck-chart-height - Height of the chart (default 160px).
  * @cssproperty --ck-chart-1 - Color of the first series (default: the primary color); `--ck-chart-2` … `--ck-chart-6` the next ones.
  * @cssproperty --ck-chart-grid - Color of the chart's grid lines.
@@ -116,6 +121,11 @@ export class CkUsageHistory extends CkElement {
   /** The account seq the data on screen reflects. */
   #seenSeq = -1;
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.requestUpdate(); // moved in the page: load again
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#stop();
@@ -126,6 +136,8 @@ export class CkUsageHistory extends CkElement {
     super.willUpdate(changed);
     if (this.pool !== 'voice' && this.pool !== 'sms') this.pool = 'voice';
     if (!Number.isInteger(this.days) || this.days < 1 || this.days > 366) this.days = 30;
+    // A disconnected element still updates when a store it held changes: it must not start work.
+    if (!this.isConnected) return;
     const client = this.client;
     const key = [client, this.pool, this.days];
     if (!key.every((v, i) => Object.is(v, this.#key[i]))) {
@@ -137,13 +149,13 @@ export class CkUsageHistory extends CkElement {
     const seq = this.#live.values.seq ?? -1;
     if (!this.loading && !this.failure && seq > this.#seenSeq) {
       this.#seenSeq = seq;
-      clearTimeout(this.#refreshTimer);
-      this.#refreshTimer = setTimeout(() => this.#refresh(), REFRESH_DEBOUNCE_MS);
+      this.#refreshTimer ??= setTimeout(this.#refresh, REFRESH_DELAY_MS);
     }
   }
 
   #stop(): void {
     clearTimeout(this.#refreshTimer);
+    this.#refreshTimer = undefined;
     for (const controller of [this.#loadAbort, this.#refreshAbort, this.#moreAbort]) controller?.abort();
     this.#loadAbort = this.#refreshAbort = this.#moreAbort = null;
   }
@@ -167,6 +179,7 @@ export class CkUsageHistory extends CkElement {
     this.usage = null;
     this.entries = [];
     this.cursor = null;
+    this.moreLoading = false;
     this.moreFailure = null;
     this.behind = false;
     this.#fetch(client, abort.signal).then(
@@ -175,15 +188,23 @@ export class CkUsageHistory extends CkElement {
         this.usage = usage;
         this.entries = page.entries;
         this.cursor = page.nextCursor;
-        this.#seenSeq = Math.max(this.#seenSeq, seq);
+        this.#seenSeq = seq;
         this.loading = false;
       },
       (error: unknown) => {
         if (abort.signal.aborted) return;
-        this.failure = error instanceof CreditkitError ? error : new CreditkitError('protocol', String(error));
+        abort.abort(); // the other request is no longer wanted
+        this.failure = this.#report(error);
         this.loading = false;
       },
     );
+  }
+
+  /** Tells the host page (`ck-error`), unless the client already reported this failure through the provider. */
+  #report(error: unknown): CreditkitError {
+    const e = error instanceof CreditkitError ? error : new CreditkitError('protocol', String(error));
+    if (e !== this.client?.$error.get()) this.dispatchEvent(new CkErrorEvent(e));
+    return e;
   }
 
   #retry = (): void => {
@@ -193,7 +214,8 @@ export class CkUsageHistory extends CkElement {
   };
 
   /** Re-reads the chart and the first ledger page; older pages already loaded are kept. */
-  #refresh(): void {
+  #refresh = (): void => {
+    this.#refreshTimer = undefined;
     const client = this.client;
     if (!client) return;
     this.#refreshAbort?.abort();
@@ -207,17 +229,23 @@ export class CkUsageHistory extends CkElement {
         const fresh = page.entries.filter((e) => e.seq > newest);
         // More new entries than a page holds: the loaded pages no longer join up, start from this one.
         if (fresh.length === page.entries.length && page.nextCursor !== null) {
+          this.#moreAbort?.abort();
+          this.moreLoading = false;
+          this.moreFailure = null;
           this.entries = page.entries;
           this.cursor = page.nextCursor;
         } else if (fresh.length) {
           this.entries = [...fresh, ...this.entries];
         }
       },
-      () => {
-        if (!abort.signal.aborted) this.behind = true;
+      (error: unknown) => {
+        if (abort.signal.aborted) return;
+        abort.abort();
+        this.#report(error);
+        this.behind = true;
       },
     );
-  }
+  };
 
   #more = (): void => {
     const client = this.client;
@@ -234,9 +262,9 @@ export class CkUsageHistory extends CkElement {
         this.cursor = page.nextCursor;
         this.moreLoading = false;
       },
-      (error: CreditkitError) => {
+      (error: unknown) => {
         if (abort.signal.aborted) return;
-        this.moreFailure = error;
+        this.moreFailure = this.#report(error);
         this.moreLoading = false;
       },
     );
@@ -268,18 +296,28 @@ export class CkUsageHistory extends CkElement {
   /** Localized by kind; a manual grant shows the agency's note (agency text: THREATS 21). */
   #describe(e: LedgerEntry, max = 120): string {
     if (e.usage?.kind === 'voice') {
-      return this.t('history.call', { provider: this.#keyName(e.usage.provider), duration: this.#duration(e.usage.seconds) });
+      return this.t('history.call', {
+        provider: this.#keyName(e.usage.provider),
+        duration: this.#duration(e.usage.seconds),
+      });
     }
     if (e.usage?.kind === 'sms') {
       const n = e.usage.count;
-      return this.t('history.sms', { n: formatNumber(n, this.resolvedLocale), count: n, country: regionName(e.usage.country, this.resolvedLocale) });
+      return this.t('history.sms', {
+        n: formatNumber(n, this.resolvedLocale),
+        count: n,
+        country: regionName(e.usage.country, this.resolvedLocale),
+      });
     }
     if (e.kind === 'manual_grant') return safeText(e.description, max) || this.t('history.kind.manual_grant');
     return this.t(`history.kind.${e.kind}`);
   }
 
   #signed(millicredits: number): string {
-    return formatNumber(millicredits / 1000, this.resolvedLocale, { maximumFractionDigits: 3, signDisplay: 'exceptZero' });
+    return formatNumber(millicredits / 1000, this.resolvedLocale, {
+      maximumFractionDigits: 3,
+      signDisplay: 'exceptZero',
+    });
   }
 
   // ---- CSV
@@ -318,11 +356,21 @@ export class CkUsageHistory extends CkElement {
       return html`<div class="card" part="base">${title}${this.renderFailure(this.failure, this.#retry)}</div>`;
     }
     if (this.loading || !this.usage) return this.#renderSkeleton();
-    const stale = this.behind || this.common.values.stale || this.common.values.connection === 'offline';
+    const offline = this.common.values.connection === 'offline';
+    const stale = offline || this.common.values.stale;
     return html`<div class="card" part="base">
       ${title} ${this.#renderChart(this.usage)} ${this.#renderLedger()}
       <div role="status">
-        ${stale ? html`<p class="stale">${this.t(this.common.values.connection === 'offline' ? 'history.offline' : 'history.stale')}</p>` : nothing}
+        ${
+          this.behind
+            ? html`<p class="stale">
+                ${this.t('history.behind')}
+                <button type="button" class="secondary" @click=${this.#refresh}>${this.t('state.retry')}</button>
+              </p>`
+            : stale
+              ? html`<p class="stale">${this.t(offline ? 'history.offline' : 'history.stale')}</p>`
+              : nothing
+        }
       </div>
     </div>`;
   }
@@ -488,7 +536,7 @@ export class CkUsageHistory extends CkElement {
         this.moreFailure
           ? this.renderFailure(this.moreFailure, this.#more)
           : this.cursor !== null
-            ? html`<button type="button" class="secondary" part="more" ?disabled=${this.moreLoading} aria-busy=${this.moreLoading ? 'true' : 'false'} @click=${this.#more}>
+            ? html`<button type="button" class="secondary" part="more" aria-disabled=${this.moreLoading ? 'true' : nothing} aria-busy=${this.moreLoading ? 'true' : 'false'} @click=${this.#more}>
                 ${this.t(this.moreLoading ? 'state.loading' : 'history.more')}
               </button>`
             : nothing
@@ -497,15 +545,17 @@ export class CkUsageHistory extends CkElement {
   }
 
   #renderSkeleton() {
+    const bone = (width: string) => html`<span class="skeleton bone ${width}"></span>`;
+    const head = (key: string, num = false) => html`<th scope="col" class=${num ? 'num' : ''}>${this.t(key)}</th>`;
     // Placeholders are hidden from assistive tech: the busy card says "Loading…" once.
     return html`<div class="card" part="base" aria-busy="true">
       <h2>${this.t('history.title')}</h2>
       <p class="visually-hidden">${this.t('state.loading')}</p>
       <section aria-hidden="true">
         <h3>${this.t('history.chart')}</h3>
-        <p class="scale"><span class="skeleton">000 ${this.t('term.credits')}</span></p>
+        <p class="scale">${bone('w8')}</p>
         <div class="skeleton skeleton-block"></div>
-        <div class="axis"><span class="skeleton">000 00</span><span class="skeleton">000 00</span></div>
+        <div class="axis">${bone('w4')}${bone('w4')}</div>
       </section>
       <section aria-hidden="true">
         <h3>${this.t('history.ledger')}</h3>
@@ -513,19 +563,16 @@ export class CkUsageHistory extends CkElement {
           <table>
             <thead>
               <tr>
-                <th scope="col">${this.t('history.date')}</th>
-                <th scope="col">${this.t('history.description')}</th>
-                <th scope="col" class="num">${this.t('history.change')}</th>
-                <th scope="col" class="num">${this.t('history.balance')}</th>
+                ${head('history.date')}${head('history.description')}${head('history.change', true)}${head('history.balance', true)}
               </tr>
             </thead>
             <tbody>
               ${[0, 1, 2, 3, 4].map(
                 () => html`<tr>
-                  <td><span class="skeleton">Nov 00, 0000</span></td>
-                  <td><span class="skeleton">0000000000000</span></td>
-                  <td class="num"><span class="skeleton">000</span></td>
-                  <td class="num"><span class="skeleton">000.000</span></td>
+                  <td>${bone('w8')}</td>
+                  <td>${bone('w12')}</td>
+                  <td class="num">${bone('w3')}</td>
+                  <td class="num">${bone('w5')}</td>
                 </tr>`,
               )}
             </tbody>
