@@ -10,7 +10,7 @@ import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { agencyInput, PLANS } from '@creditkit/mock';
+import { agencyInput, PLANS } from '@creditkit/mock/node';
 import { type Database, openPglite, openPostgres } from '../src/db/database.js';
 import { silentLogger } from '../src/log.js';
 import { type RunningServer, startServer } from '../src/server.js';

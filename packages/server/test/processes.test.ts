@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { DEMO_SECRET_KEY } from '@creditkit/mock';
+import { DEMO_SECRET_KEY } from '@creditkit/mock/node';
 import { pgliteDir } from './helpers/pglite.js';
 import { type Cluster, startCluster } from './helpers/postgres.js';
 import { type ServerProcess, spawnServer } from './helpers/process.js';

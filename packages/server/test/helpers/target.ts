@@ -4,7 +4,7 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Pool } from '@creditkit/contract';
-import { agencyInput } from '@creditkit/mock';
+import { agencyInput } from '@creditkit/mock/node';
 import type { AgencyInput } from '@creditkit/platform';
 import { type Database, openPglite, openPostgres } from '../../src/db/database.js';
 import { createLogger, type Logger } from '../../src/log.js';

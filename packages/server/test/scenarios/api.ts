@@ -2,7 +2,7 @@
 // database by api.pglite.test.ts and api.postgres.test.ts. THREATS numbers are named in test titles.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PLANS } from '@creditkit/mock';
+import { PLANS } from '@creditkit/mock/node';
 import { sql } from 'drizzle-orm';
 import { sqlState } from '../../src/db/database.js';
 import { verifyLedger } from '../../src/rebuild.js';

@@ -2,7 +2,7 @@
 // webhooks are signed with the library's test helper and posted to the server. No network.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PLANS } from '@creditkit/mock';
+import { PLANS } from '@creditkit/mock/node';
 import {
   type CreatedSession,
   type Delivery,
