@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
-import { type BuildOptions, build } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
 const outdir = join(root, 'dist/cdn');
@@ -23,7 +23,18 @@ const common: BuildOptions = {
 };
 
 rmSync(outdir, { recursive: true, force: true });
-// ES modules, each one self-contained file: a locale's strings load only when a page shows that locale.
+const LOCALES = ['es', 'fr', 'de', 'pt-BR'];
+// ES modules, each one self-contained file. A locale's strings are a separate file loaded only when a
+// page shows that locale: the import in i18n/locales.ts stays a runtime import of ./locales/<name>.js,
+// resolved next to the bundle that made it.
+const lazyLocales: Plugin = {
+  name: 'lazy-locales',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^\\./(${LOCALES.join('|')})\\.js$`) }, (args) =>
+      args.importer.endsWith('locales.ts') ? { path: `./locales/${args.path.slice(2)}`, external: true } : undefined,
+    );
+  },
+};
 for (const [name, entry] of [
   ['creditkit', 'cdn.ts'],
   ['creditkit-core', 'cdn-core.ts'],
@@ -32,11 +43,16 @@ for (const [name, entry] of [
     ...common,
     entryPoints: { [name]: join(elements, entry) },
     format: 'esm',
-    splitting: true,
     outdir,
-    chunkNames: 'locales/[name]-[hash]',
+    plugins: [lazyLocales],
   });
 }
+await build({
+  ...common,
+  entryPoints: Object.fromEntries(LOCALES.map((l) => [`locales/${l}`, join(elements, `i18n/${l}.ts`)])),
+  format: 'esm',
+  outdir,
+});
 // The classic script for sites that cannot load modules: one file, every locale inside.
 await build({
   ...common,
