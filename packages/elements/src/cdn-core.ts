@@ -2,12 +2,14 @@
 import './i18n/locales.js';
 import { CkBalanceMeter } from './balance-meter/balance-meter.js';
 import { CkBuyCredits } from './buy-credits/buy-credits.js';
+import { CkPlanPicker } from './plan-picker/plan-picker.js';
 import { CkProvider } from './provider/provider.js';
 import { define } from './shared/define.js';
 
 define('ck-provider', CkProvider);
 define('ck-balance-meter', CkBalanceMeter);
 define('ck-buy-credits', CkBuyCredits);
+define('ck-plan-picker', CkPlanPicker);
 
 export * from './shared/events.js';
-export { CkBalanceMeter, CkBuyCredits, CkProvider };
+export { CkBalanceMeter, CkBuyCredits, CkPlanPicker, CkProvider };

@@ -463,7 +463,7 @@ describe('ck-buy-credits', () => {
     getByRole(el, 'radio', '500 credits').click();
     getByRole(el, 'button', 'Review purchase').click();
     await until(el, () => byRole(el, 'alert'), 'error shown');
-    expect(norm(getByRole(el, 'alert').textContent)).to.contain('Something went wrong.');
+    expect(norm(getByRole(el, 'alert').textContent)).to.contain('The server had a problem. Please try again.');
     expect(errors.some((e) => e.error.code === 'internal_error')).to.equal(true);
     await expect(el).shadowDom.to.be.accessible();
 

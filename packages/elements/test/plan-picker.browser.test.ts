@@ -3,6 +3,7 @@ import { createSimulator, mswHandlers, PLANS } from '@creditkit/mock';
 import { type CreditkitClient, createClient } from '@creditkit/sdk';
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
+import { HttpResponse, http } from 'msw';
 import { setupWorker } from 'msw/browser';
 import { en } from '../src/i18n/en.js';
 import { CkPlanPicker } from '../src/plan-picker/plan-picker.js';
@@ -13,7 +14,9 @@ import type { CkErrorEvent, CkPlanChangeEvent } from '../src/shared/events.js';
 define('ck-provider', CkProvider);
 define('ck-plan-picker', CkPlanPicker);
 
-const API = 'https://api.creditkit.test';
+/** One API host per test: requests still in flight from the last test's client cannot reach this test's simulator. */
+let API = 'https://api.creditkit.test';
+let hosts = 0;
 const text = (node: Node | null | undefined): string => (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
 
 /** The first element inside `root` with this ARIA role whose accessible name (roughly) matches. */
@@ -62,7 +65,12 @@ describe('ck-plan-picker', () => {
   // A fresh platform per test: plan changes and catalogue edits must not leak between tests.
   beforeEach(async () => {
     sim = await createSimulator();
-    worker.resetHandlers(...mswHandlers(sim, API));
+    API = `https://api${++hosts}.creditkit.test`;
+    // Earlier tests' hosts fail fast instead of going out to the network.
+    worker.resetHandlers(
+      ...mswHandlers(sim, API),
+      http.all(/creditkit\.test\//, () => HttpResponse.error()),
+    );
   });
   afterEach(() => {
     client?.destroy();

@@ -2,6 +2,7 @@ import { createSimulator, mswHandlers, PACKS, PLANS } from '@creditkit/mock';
 import { type CreditkitClient, createClient } from '@creditkit/sdk';
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
+import { HttpResponse, http } from 'msw';
 import { setupWorker } from 'msw/browser';
 import { en } from '../src/i18n/en.js';
 import { CkProvider } from '../src/provider/provider.js';
@@ -11,7 +12,9 @@ import { CkUsageEstimator } from '../src/usage-estimator/usage-estimator.js';
 define('ck-provider', CkProvider);
 define('ck-usage-estimator', CkUsageEstimator);
 
-const API = 'https://api.creditkit.test';
+/** One API host per test: requests still in flight from the last test's client cannot reach this test's simulator. */
+let API = 'https://api.creditkit.test';
+let hosts = 0;
 const text = (node: Node | null | undefined): string => (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
 const root = (el: CkUsageEstimator): ShadowRoot => el.shadowRoot as ShadowRoot;
 
@@ -36,13 +39,14 @@ async function tabTo(el: CkUsageEstimator, target: Element, max = 15): Promise<v
   throw new Error('Tab never reached the target');
 }
 
-/** Replaces a number field's text from the keyboard: select all, then type. */
+/** Replaces a number field's text from the keyboard: erase from the end, then type. */
 async function retype(el: CkUsageEstimator, input: HTMLInputElement, value: string): Promise<void> {
   if (focused(el) !== input) await tabTo(el, input);
-  await sendKeys({ down: 'Control' });
-  await sendKeys({ press: 'a' });
-  await sendKeys({ up: 'Control' });
-  await sendKeys({ press: 'Backspace' });
+  await sendKeys({ press: 'End' });
+  // Until the field is empty (a slow machine may flush the debounce between two key presses).
+  for (let n = 0; n < 20 && (input.value !== '' || input.validity.badInput); n++)
+    await sendKeys({ press: 'Backspace' });
+  expect(input.value).to.equal('');
   if (value) await sendKeys({ type: value });
 }
 
@@ -58,7 +62,12 @@ describe('ck-usage-estimator', () => {
   });
   beforeEach(async () => {
     sim = await createSimulator();
-    worker.resetHandlers(...mswHandlers(sim, API));
+    API = `https://api${++hosts}.creditkit.test`;
+    // Earlier tests' hosts fail fast instead of going out to the network.
+    worker.resetHandlers(
+      ...mswHandlers(sim, API),
+      http.all(/creditkit\.test\//, () => HttpResponse.error()),
+    );
   });
   afterEach(() => {
     client?.destroy();
@@ -136,25 +145,29 @@ describe('ck-usage-estimator', () => {
     const el = await mount();
     await retype(el, field(el, 'Calls per month'), '100');
     // 100 × 2700 millicredits at Growth's Deepgram rate.
-    await waitUntil(() => text(result(el)).includes('Voice credits270 per month'), 'calls applied');
+    await waitUntil(() => text(result(el)).includes('Voice credits270 per month'), 'calls applied', { timeout: 5000 });
     // Starter is now cheapest: $49 + 200 credits in two 100-credit packs ($50) + one 50-credit SMS pack ($10).
     expect(text(result(el))).to.contain('Best fit: Starter');
     expect(text(result(el))).to.contain('About $109.00 per month');
 
     await retype(el, field(el, 'Average minutes per call'), '2.5');
     // 100 × ⌈150 s × 900 / 60⌉ = 225 000 millicredits.
-    await waitUntil(() => text(result(el)).includes('Voice credits225 per month'), 'minutes applied');
+    await waitUntil(() => text(result(el)).includes('Voice credits225 per month'), 'minutes applied', {
+      timeout: 5000,
+    });
 
     const provider = field<HTMLSelectElement>(el, 'Voice');
     await tabTo(el, provider);
     await sendKeys({ press: 'ArrowDown' });
     // Cartesia on Growth: 1100 per minute → 100 × 2750.
-    await waitUntil(() => text(result(el)).includes('Voice credits275 per month'), 'provider applied');
+    await waitUntil(() => text(result(el)).includes('Voice credits275 per month'), 'provider applied', {
+      timeout: 5000,
+    });
     expect(provider.value).to.equal('cartesia');
 
     await retype(el, field(el, 'SMS per month'), '1000');
     // 1000 × 149 = 149 credits: Growth includes 83, so 66 more are bought (a 200-credit SMS pack, $35).
-    await waitUntil(() => text(result(el)).includes('SMS credits149 per month'), 'SMS applied');
+    await waitUntil(() => text(result(el)).includes('SMS credits149 per month'), 'SMS applied', { timeout: 5000 });
     await expect(el).shadowDom.to.be.accessible();
   });
 
@@ -170,17 +183,17 @@ describe('ck-usage-estimator', () => {
     for (const [typed, message] of cases) {
       await retype(el, calls, typed);
       const described = () => root(el).getElementById(calls.getAttribute('aria-describedby') ?? '');
-      await waitUntil(() => text(described()) === message, `"${typed}" flagged`);
+      await waitUntil(() => text(described()) === message, `"${typed}" flagged`, { timeout: 5000 });
       expect(calls.getAttribute('aria-invalid')).to.equal('true');
       expect(text(result(el))).to.equal('Correct the highlighted fields to see your estimate.');
       expect(text(root(el))).not.to.contain('NaN');
       await expect(el).shadowDom.to.be.accessible();
     }
     await retype(el, calls, '50');
-    await waitUntil(() => calls.getAttribute('aria-invalid') === 'false', 'valid again');
-    expect(calls.hasAttribute('aria-describedby')).to.equal(false);
     // 50 × 2700 = 135 credits at Growth's Deepgram rate.
-    expect(text(result(el))).to.contain('Voice credits135 per month');
+    await waitUntil(() => text(result(el)).includes('Voice credits135 per month'), 'valid again', { timeout: 5000 });
+    expect(calls.getAttribute('aria-invalid')).to.equal('false');
+    expect(calls.hasAttribute('aria-describedby')).to.equal(false);
   });
 
   it('falls back to the defaults for bad attribute values', async () => {

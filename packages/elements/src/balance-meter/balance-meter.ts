@@ -4,10 +4,9 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { CkElement } from '../shared/element.js';
+import { PROVIDER_NAMES } from '../shared/names.js';
 import { StoresController } from '../shared/stores.js';
 import { styles } from './balance-meter.styles.js';
-
-const PROVIDER_NAMES: Record<string, string> = { deepgram: 'Deepgram', cartesia: 'Cartesia', elevenlabs: 'ElevenLabs' };
 
 /**
  * The client's available credits in one pool: included versus purchased, the usage cap, what the

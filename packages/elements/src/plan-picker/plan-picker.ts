@@ -1,23 +1,14 @@
-import { type Plan, POOLS } from '@creditkit/contract';
+import type { Plan } from '@creditkit/contract';
+import { POOLS } from '@creditkit/contract/browser';
 import { type CreditkitError, formatCredits, formatMoney } from '@creditkit/sdk';
 import { html, nothing } from 'lit';
 import { state } from 'lit/decorators.js';
 import { CkElement } from '../shared/element.js';
 import { CkErrorEvent, CkPlanChangeEvent } from '../shared/events.js';
+import { countryName, PROVIDER_NAMES } from '../shared/names.js';
 import { StoresController } from '../shared/stores.js';
 import { safeText } from '../theme/brand.js';
 import { styles } from './plan-picker.styles.js';
-
-const PROVIDER_NAMES: Record<string, string> = { deepgram: 'Deepgram', cartesia: 'Cartesia', elevenlabs: 'ElevenLabs' };
-
-/** "United States" for `US` in the widget's locale; the code itself where Intl cannot name it. */
-const countryName = (code: string, locale: string): string => {
-  try {
-    return new Intl.DisplayNames([locale], { type: 'region' }).of(code) ?? code;
-  } catch {
-    return code;
-  }
-};
 
 /**
  * The agency's plans side by side: price per period, included credits per pool, the rate card per
@@ -71,7 +62,7 @@ export class CkPlanPicker extends CkElement {
     // `seq` stays -1 until the first bootstrap answered.
     if (!plans || seq === undefined || seq < 0) {
       return error && connection !== 'connecting' && connection !== 'idle'
-        ? html`<section class="card" part="base">${this.#title()}${this.renderFailure(error, () => this.client?.load().catch(() => {}))}</section>`
+        ? html`<section class="card" part="base">${this.#title()}${this.renderFailure(error, () => this.client?.retry().catch(() => {}))}</section>`
         : this.#renderSkeleton();
     }
     const offline = connection === 'offline';

@@ -1,13 +1,14 @@
-import { POOLS, type Pool, VOICE_PROVIDERS, type VoiceProvider } from '@creditkit/contract';
+import type { Pool, VoiceProvider } from '@creditkit/contract';
+import { POOLS, VOICE_PROVIDERS } from '@creditkit/contract/browser';
 import { type Estimate, estimate, formatCredits, formatMoney, formatNumber, type PlanEstimate } from '@creditkit/sdk';
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { CkElement } from '../shared/element.js';
+import { countryName, PROVIDER_NAMES } from '../shared/names.js';
 import { StoresController } from '../shared/stores.js';
 import { safeText } from '../theme/brand.js';
 import { styles } from './usage-estimator.styles.js';
 
-const PROVIDER_NAMES: Record<string, string> = { deepgram: 'Deepgram', cartesia: 'Cartesia', elevenlabs: 'ElevenLabs' };
 /** The number inputs and their limits: anything outside is an inline error, never a NaN on screen. */
 const FIELDS = {
   calls: { max: 1_000_000, whole: true, fallback: 200 },
@@ -19,14 +20,6 @@ const FIELD_NAMES = Object.keys(FIELDS) as Field[];
 /** Days in the month the estimate is per (for "your credits last ≈ N days"). */
 const MONTH_DAYS = 30;
 const DEBOUNCE_MS = 150;
-
-const countryName = (code: string, locale: string): string => {
-  try {
-    return new Intl.DisplayNames([locale], { type: 'region' }).of(code) ?? code;
-  } catch {
-    return code;
-  }
-};
 
 /**
  * "How many credits do I need?": calls per month × average minutes with a voice provider, plus SMS
@@ -188,7 +181,7 @@ export class CkUsageEstimator extends CkElement {
     const { error, connection, stale } = this.common.values;
     if (!plans || seq === undefined || seq < 0) {
       return error && connection !== 'connecting' && connection !== 'idle'
-        ? this.renderFailure(error, () => this.client?.load().catch(() => {}))
+        ? this.renderFailure(error, () => this.client?.retry().catch(() => {}))
         : html`<div class="result" part="result" aria-busy="true">
             <p class="visually-hidden" role="status">${this.t('state.loading')}</p>
             <p class="skeleton"></p><p class="skeleton"></p><p class="skeleton"></p>

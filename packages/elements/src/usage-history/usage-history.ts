@@ -4,6 +4,7 @@ import { html, nothing, type PropertyValues, svg } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { CkElement } from '../shared/element.js';
 import { CkErrorEvent } from '../shared/events.js';
+import { countryName, PROVIDER_NAMES } from '../shared/names.js';
 import { StoresController } from '../shared/stores.js';
 import { safeText } from '../theme/brand.js';
 import { styles } from './usage-history.styles.js';
@@ -19,7 +20,6 @@ const REFRESH_DELAY_MS = 400;
 const REVOKE_MS = 1000;
 const SERIES = 6;
 const PROVIDERS = ['deepgram', 'cartesia', 'elevenlabs'];
-const PROVIDER_NAMES: Record<string, string> = { deepgram: 'Deepgram', cartesia: 'Cartesia', elevenlabs: 'ElevenLabs' };
 
 const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 const change = (e: LedgerEntry): number => e.delta.included + e.delta.purchased;
@@ -50,17 +50,6 @@ export function csvCell(value: string): string {
 
 export const toCsv = (rows: readonly (readonly string[])[]): string =>
   `${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
-
-const regionNames = new Map<string, Intl.DisplayNames>();
-function regionName(code: string, locale: string): string {
-  let names = regionNames.get(locale);
-  if (!names) regionNames.set(locale, (names = new Intl.DisplayNames(locale, { type: 'region' })));
-  try {
-    return names.of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
 
 /**
  * The client's usage per day as a stacked bar chart (by voice provider, or by SMS destination), the
@@ -277,7 +266,7 @@ export class CkUsageHistory extends CkElement {
   }
 
   #keyName(key: string): string {
-    return this.pool === 'voice' ? (PROVIDER_NAMES[key] ?? key) : regionName(key, this.resolvedLocale);
+    return this.pool === 'voice' ? (PROVIDER_NAMES[key] ?? key) : countryName(key, this.resolvedLocale);
   }
 
   #day(day: string, options: Intl.DateTimeFormatOptions = { month: 'short', day: 'numeric' }): string {
@@ -306,7 +295,7 @@ export class CkUsageHistory extends CkElement {
       return this.t('history.sms', {
         n: formatNumber(n, this.resolvedLocale),
         count: n,
-        country: regionName(e.usage.country, this.resolvedLocale),
+        country: countryName(e.usage.country, this.resolvedLocale),
       });
     }
     if (e.kind === 'manual_grant') return safeText(e.description, max) || this.t('history.kind.manual_grant');
