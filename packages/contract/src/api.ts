@@ -1,17 +1,15 @@
+import { MAX_MILLICREDITS } from './constants.js';
 import {
   AutoRefill,
   AutoRefillPolicy,
   AutoRefillSetting,
   Balances,
   Brand,
-  CreditRequest,
   CustomQuantity,
   LedgerEntry,
   Pack,
   Plan,
-  PlanChange,
   Purchase,
-  Quote,
   RateCard,
   UsageBucket,
   UsageDetail,
@@ -29,9 +27,6 @@ import {
   VoiceProvider,
 } from './units.js';
 import * as z from './zod.js';
-
-/** The largest credit quantity one request may carry: 100 million credits, in millicredits. */
-export const MAX_MILLICREDITS = 100_000_000_000;
 
 // Widget API (browser, `Authorization: Bearer <session token>`)
 
@@ -131,7 +126,6 @@ export type BalanceEvent = z.infer<typeof BalanceEvent>;
 export type PurchaseEvent = z.infer<typeof PurchaseEvent>;
 export type PlanEvent = z.infer<typeof PlanEvent>;
 export type StreamEvent = z.infer<typeof StreamEvent>;
-export const STREAM_EVENT_TYPES = ['balance', 'purchase', 'plan'] as const;
 
 // Agency and platform API (server to server, `Authorization: Bearer <agency secret key>`)
 

@@ -1,3 +1,4 @@
+import { ENTRY_KINDS, PURCHASE_STATUSES } from './constants.js';
 import {
   BillingMode,
   Country,
@@ -182,7 +183,6 @@ export const Quote = z.object({
 });
 export type Quote = z.infer<typeof Quote>;
 
-export const PURCHASE_STATUSES = ['requires_payment', 'processing', 'succeeded', 'failed', 'canceled'] as const;
 export const PurchaseStatus = z.enum(PURCHASE_STATUSES);
 export type PurchaseStatus = z.infer<typeof PurchaseStatus>;
 
@@ -225,16 +225,6 @@ export type CreditRequest = z.infer<typeof CreditRequest>;
 // ---------------------------------------------------------------------------------------------
 // Ledger and usage history
 
-export const ENTRY_KINDS = [
-  'included_grant',
-  'period_reset',
-  'plan_change',
-  'purchase',
-  'auto_refill',
-  'manual_grant',
-  'usage',
-  'refund',
-] as const;
 export const EntryKind = z.enum(ENTRY_KINDS);
 export type EntryKind = z.infer<typeof EntryKind>;
 

@@ -1,41 +1,5 @@
+import { ERROR_CODES } from './constants.js';
 import * as z from './zod.js';
-
-/**
- * Stable error codes. Clients branch and localize on these; messages are for developers.
- * Each maps to one HTTP status (see ERROR_STATUS).
- */
-export const ERROR_CODES = [
-  'invalid_request',
-  'unauthorized',
-  'session_expired',
-  'forbidden',
-  'not_found',
-  'method_not_allowed',
-  'idempotency_key_required',
-  'idempotency_key_mismatch',
-  'idempotency_key_in_use',
-  'quote_expired',
-  'quote_not_found',
-  'quote_used',
-  'pack_not_found',
-  'plan_not_found',
-  'quantity_out_of_range',
-  'billing_mode_external',
-  'billing_mode_in_app',
-  'auto_refill_not_allowed',
-  'insufficient_credits',
-  'service_paused',
-  'usage_capped',
-  'usage_event_conflict',
-  'purchase_not_refundable',
-  'checkout_closed',
-  'rate_not_found',
-  'return_url_not_allowed',
-  'plan_unchanged',
-  'payment_mismatch',
-  'rate_limited',
-  'internal_error',
-] as const;
 
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -1,4 +1,5 @@
 export * from './api.js';
+export * from './constants.js';
 export * from './domain.js';
 export * from './errors.js';
 export * from './routes.js';

@@ -1,12 +1,5 @@
+import { BILLING_MODES, POOL_STATUSES, POOLS, VOICE_PROVIDERS } from './constants.js';
 import * as z from './zod.js';
-
-/** 1 credit = 1000 millicredits. Credits cross the wire only as integer millicredits. */
-export const MILLICREDITS_PER_CREDIT = 1000;
-
-export const POOLS = ['voice', 'sms'] as const;
-export const VOICE_PROVIDERS = ['deepgram', 'cartesia', 'elevenlabs'] as const;
-export const POOL_STATUSES = ['ok', 'low', 'depleted', 'capped', 'paused'] as const;
-export const BILLING_MODES = ['in_app', 'external'] as const;
 
 export const Pool = z.enum(POOLS);
 export type Pool = z.infer<typeof Pool>;
@@ -55,8 +48,3 @@ export const Id = {
   creditRequest: idOf('cr'),
   entry: idOf('le'),
 } as const;
-
-/** Millicredits → credits for display only; arithmetic stays in integers. */
-export const toCredits = (millicredits: number): number => millicredits / MILLICREDITS_PER_CREDIT;
-/** Whole or fractional credits → millicredits, rounding half away from zero. */
-export const toMillicredits = (credits: number): number => Math.round(credits * MILLICREDITS_PER_CREDIT);

@@ -1,29 +1,28 @@
-import {
+import type {
   AutoRefill,
-  type AutoRefillSetting,
-  type Balances,
-  Balances as BalancesSchema,
-  type BillingMode,
-  type Brand,
+  AutoRefillSetting,
+  Balances,
+  BillingMode,
+  Brand,
   CreditRequest,
-  type CreditRequestCreate,
-  type CustomQuantity,
+  CreditRequestCreate,
+  CustomQuantity,
   LedgerPage,
-  type Pack,
-  type Plan,
+  Pack,
+  Plan,
   PlanChange,
-  POOLS,
-  type Pool,
-  type PoolBalance,
-  type PoolStatus,
+  Pool,
+  PoolBalance,
+  PoolStatus,
   Purchase,
   Quote,
-  type QuoteRequest,
-  type RateCard,
-  type StreamEvent,
+  QuoteRequest,
+  RateCard,
+  StreamEvent,
   UsageSeries,
-  WidgetBootstrap,
 } from '@creditkit/contract';
+import * as schemas from '@creditkit/contract/browser';
+import { POOLS } from '@creditkit/contract/browser';
 import { atom, computed, onMount, type ReadableAtom, type WritableAtom } from 'nanostores';
 import { type ClientOptions, readConfig } from './config.js';
 import { createCore } from './core.js';
@@ -120,6 +119,8 @@ const DAY = 86_400_000;
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 const perPool = <T>(make: (pool: Pool) => T): Record<Pool, T> =>
   Object.fromEntries(POOLS.map((pool) => [pool, make(pool)])) as Record<Pool, T>;
+/** How many `per` the available credits cover, whole (a negative balance covers none). */
+const covers = (balance: PoolBalance, per: number): number => Math.floor(Math.max(0, balance.available) / per);
 
 /**
  * A client for one sub-account. Creating it only checks the options (and refuses secret keys): nothing
@@ -221,7 +222,7 @@ export function createClient(options: ClientOptions): CreditkitClient {
     if (users) live.start();
   };
   const load = (): Promise<void> =>
-    (loading ??= core.request('GET', '/v1/widget', WidgetBootstrap).then(
+    (loading ??= core.request('GET', '/v1/widget', schemas.WidgetBootstrap).then(
       (w) => {
         core.syncTime(w.serverTime);
         $brand.set(w.brand);
@@ -251,7 +252,7 @@ export function createClient(options: ClientOptions): CreditkitClient {
   let refreshing: Promise<Balances> | null = null;
   const refresh = (): Promise<Balances> =>
     (refreshing ??= core
-      .request('GET', '/v1/balances', BalancesSchema)
+      .request('GET', '/v1/balances', schemas.Balances)
       .then(
         (balances) => {
           applyBalances(balances);
@@ -304,11 +305,18 @@ export function createClient(options: ClientOptions): CreditkitClient {
     return it.promise as Promise<T>;
   };
 
+  /** Reads (GET) or changes (PUT) the auto-refill settings; either way the store follows the server. */
+  const autoRefill = (method: 'GET' | 'PUT', body?: AutoRefillSetting): Promise<AutoRefill> =>
+    core.request(method, '/v1/auto-refill', schemas.AutoRefill, { body }).then((value) => {
+      $autoRefill.set(value);
+      return value;
+    });
+
   const getPurchase = (id: string, o: { signal?: AbortSignal } = {}): Promise<Purchase> =>
-    core.request('GET', `/v1/purchases/${encodeURIComponent(id)}`, Purchase, o).then(track);
+    core.request('GET', `/v1/purchases/${encodeURIComponent(id)}`, schemas.Purchase, o).then(track);
 
   const usage: CreditkitClient['usage'] = (query, o = {}) =>
-    core.request('GET', '/v1/usage', UsageSeries, { ...o, query });
+    core.request('GET', '/v1/usage', schemas.UsageSeries, { ...o, query });
 
   const $runway = perPool((pool) => {
     const $daily = atom<number | null>(null);
@@ -319,9 +327,7 @@ export function createClient(options: ClientOptions): CreditkitClient {
         noop,
       );
     });
-    return computed([$balances[pool], $daily], (balance, daily) =>
-      balance && daily ? Math.floor(Math.max(0, balance.available) / daily) : null,
-    );
+    return computed([$balances[pool], $daily], (balance, daily) => (balance && daily ? covers(balance, daily) : null));
   });
 
   const $equivalents = perPool((pool) =>
@@ -329,7 +335,7 @@ export function createClient(options: ClientOptions): CreditkitClient {
       if (!balance || !card) return null;
       const out: Record<string, number> = {};
       for (const [key, rate] of Object.entries(card[pool] as Record<string, number>)) {
-        out[key] = rate > 0 ? Math.floor(Math.max(0, balance.available) / rate) : 0;
+        out[key] = rate > 0 ? covers(balance, rate) : 0;
       }
       return out;
     }),
@@ -382,14 +388,16 @@ export function createClient(options: ClientOptions): CreditkitClient {
       core.signOut();
     },
     serverNow: core.serverNow,
-    quote: (request, o = {}) => core.request('POST', '/v1/quotes', Quote, { ...o, body: request }),
+    quote: (request, o = {}) => core.request('POST', '/v1/quotes', schemas.Quote, { ...o, body: request }),
     purchase(quote, { idempotencyKey, signal, returnUrl } = {}) {
       const quoteId = typeof quote === 'string' ? quote : quote.id;
       return once(
         `purchase ${quoteId}`,
         idempotencyKey,
         (key) =>
-          core.request('POST', '/v1/purchases', Purchase, { key, signal, body: { quoteId, returnUrl } }).then(track),
+          core
+            .request('POST', '/v1/purchases', schemas.Purchase, { key, signal, body: { quoteId, returnUrl } })
+            .then(track),
         true,
       );
     },
@@ -461,35 +469,29 @@ export function createClient(options: ClientOptions): CreditkitClient {
         `plan ${planId}`,
         idempotencyKey,
         (key) =>
-          core.request('POST', '/v1/plan-changes', PlanChange, { key, signal, body: { planId } }).then((change) => {
-            put($currentPlanId, change.toPlanId);
-            const plan = $plans.get().find((p) => p.id === change.toPlanId);
-            if (plan) put($rateCard, plan.rates);
-            flush();
-            revalidate(); // included credits change with the plan
-            return change;
-          }),
+          core
+            .request('POST', '/v1/plan-changes', schemas.PlanChange, { key, signal, body: { planId } })
+            .then((change) => {
+              put($currentPlanId, change.toPlanId);
+              const plan = $plans.get().find((p) => p.id === change.toPlanId);
+              if (plan) put($rateCard, plan.rates);
+              flush();
+              revalidate(); // included credits change with the plan
+              return change;
+            }),
         false,
       );
     },
-    getAutoRefill: () =>
-      core.request('GET', '/v1/auto-refill', AutoRefill).then((value) => {
-        $autoRefill.set(value);
-        return value;
-      }),
-    setAutoRefill: (setting) =>
-      core.request('PUT', '/v1/auto-refill', AutoRefill, { body: setting }).then((value) => {
-        $autoRefill.set(value);
-        return value;
-      }),
+    getAutoRefill: () => autoRefill('GET'),
+    setAutoRefill: (setting) => autoRefill('PUT', setting),
     requestCredits: (request, { idempotencyKey, signal } = {}) =>
       once(
         `request ${JSON.stringify(request)}`,
         idempotencyKey,
-        (key) => core.request('POST', '/v1/credit-requests', CreditRequest, { key, signal, body: request }),
+        (key) => core.request('POST', '/v1/credit-requests', schemas.CreditRequest, { key, signal, body: request }),
         false,
       ),
-    ledger: (query = {}, o = {}) => core.request('GET', '/v1/ledger', LedgerPage, { ...o, query }),
+    ledger: (query = {}, o = {}) => core.request('GET', '/v1/ledger', schemas.LedgerPage, { ...o, query }),
     usage,
   };
 }

@@ -43,6 +43,9 @@ export const looksSecret = (value: unknown): boolean => typeof value === 'string
 
 const LOOPBACK = /^(localhost|127\.0\.0\.1|\[::1\])$/;
 
+/** The page's URL, to resolve relative URLs against (none outside a page). */
+export const pageUrl = (): string | undefined => (typeof location === 'undefined' ? undefined : location.href);
+
 /** `https:`, or `http:` on the page's own origin or a loopback host (local development). */
 export function isSafeUrl(url: URL): boolean {
   return (
@@ -100,7 +103,7 @@ export function readConfig(options: ClientOptions): Config {
   if (sessionEndpoint !== undefined) {
     let url: URL | undefined;
     try {
-      url = new URL(sessionEndpoint, typeof location === 'undefined' ? undefined : location.href);
+      url = new URL(sessionEndpoint, pageUrl());
     } catch {}
     if (typeof sessionEndpoint !== 'string' || !sessionEndpoint || !url || !isSafeUrl(url)) {
       throw configError('sessionEndpoint', 'must be a path or https: URL on your site, such as "/creditkit/session".');

@@ -1,12 +1,37 @@
-import { ErrorBody, Timestamp } from '@creditkit/contract';
-import { type Config, looksSecret, type SessionToken } from './config.js';
+import {
+  type CheckFailure,
+  type CheckResult,
+  check,
+  ErrorBody,
+  type Schema,
+  Timestamp,
+} from '@creditkit/contract/browser';
+import { type Config, looksSecret, pageUrl, type SessionToken } from './config.js';
 import { CreditkitError, configError } from './errors.js';
 import { backoff, sleep } from './util.js';
 
-/** Anything with zod's `safeParse`: every contract schema. */
-export interface Schema<T> {
-  safeParse(value: unknown): { success: boolean; data?: T };
-}
+/** JSON text checked against its contract schema (`null`: any JSON); a failure says where and why. */
+export const parse = <T>(schema: Schema<T> | null, text: string): CheckResult<T> => {
+  try {
+    const json: unknown = JSON.parse(text);
+    return schema ? check(schema, json) : { success: true, data: json as T };
+  } catch {
+    return { success: false, path: [], message: 'not JSON' };
+  }
+};
+
+/** The typed error for an answer that breaks the contract: names the endpoint and what is wrong (28). */
+export const protocolError = (
+  endpoint: string,
+  what: string,
+  { path, message }: CheckFailure,
+  status?: number,
+): CreditkitError =>
+  new CreditkitError(
+    'protocol',
+    `${endpoint}: ${what} does not match the API contract (${path.join('.') || 'body'}: ${message}).`,
+    { status, endpoint },
+  );
 
 export interface RequestOptions {
   query?: Record<string, string | number | undefined>;
@@ -16,7 +41,6 @@ export interface RequestOptions {
   signal?: AbortSignal | undefined;
 }
 
-const ACCEPT_JSON = { accept: 'application/json' };
 /** Retry-After beyond this: give up instead of waiting (the error says rate_limited / internal_error). */
 const MAX_RETRY_AFTER = 60_000;
 const SESSION_ATTEMPTS = 3;
@@ -61,12 +85,7 @@ export function createCore(config: Config, onSessionFailure: (error: CreditkitEr
         'returned a secret key instead of a session token: mint one with POST /v1/sessions on your server.',
       );
     }
-    if (
-      typeof s?.token !== 'string' ||
-      !s.token ||
-      s.token.length > 4096 ||
-      !Timestamp.safeParse(s.expiresAt).success
-    ) {
+    if (typeof s?.token !== 'string' || !s.token || s.token.length > 4096 || !check(Timestamp, s.expiresAt).success) {
       throw new CreditkitError('protocol', 'creditkit: the session endpoint must return JSON { token, expiresAt }.', {
         endpoint: 'session',
       });
@@ -128,10 +147,8 @@ export function createCore(config: Config, onSessionFailure: (error: CreditkitEr
 
   const failure = async (response: Response, endpoint: string): Promise<CreditkitError> => {
     const { status } = response;
-    let body: ErrorBody | undefined;
-    try {
-      body = ErrorBody.safeParse(JSON.parse(await response.text())).data;
-    } catch {}
+    const parsed = parse(ErrorBody, await response.text().catch(() => ''));
+    const body = parsed.success ? parsed.data : undefined;
     const details = {
       status,
       endpoint,
@@ -157,15 +174,16 @@ export function createCore(config: Config, onSessionFailure: (error: CreditkitEr
     { query, body, key, signal }: RequestOptions = {},
     auth = true,
   ): Promise<T> {
-    const url = new URL(auth ? apiBase + path : path, typeof location === 'undefined' ? undefined : location.href);
+    const url = new URL(auth ? apiBase + path : path, pageUrl());
     for (const [name, value] of Object.entries(query ?? {}))
       if (value !== undefined) url.searchParams.set(name, String(value));
     const endpoint = auth ? `${method} ${path}` : `${method} ${config.sessionEndpoint}`;
+    const aborted = (cause: unknown) => new CreditkitError('aborted', `${endpoint}: aborted.`, { endpoint, cause });
     // GET and PUT are idempotent by nature; a POST only with its Idempotency-Key (27).
     const retryable = method !== 'POST' || key !== undefined;
     let reauthorized = false;
     for (let attempt = 0; ; attempt++) {
-      const headers: Record<string, string> = { ...ACCEPT_JSON };
+      const headers: Record<string, string> = { accept: 'application/json' };
       const used = auth ? await getToken() : '';
       if (auth) headers.authorization = `Bearer ${used}`;
       if (key) headers['idempotency-key'] = key;
@@ -184,19 +202,9 @@ export function createCore(config: Config, onSessionFailure: (error: CreditkitEr
         });
         if (auth) syncDate(response);
         if (response.ok) {
-          const text = await response.text();
-          let parsed: ReturnType<Schema<T>['safeParse']> | undefined;
-          try {
-            const json: unknown = JSON.parse(text);
-            parsed = schema ? schema.safeParse(json) : { success: true, data: json as T };
-          } catch {}
-          if (!parsed?.success) {
-            throw new CreditkitError('protocol', `${endpoint}: the answer does not match the API contract.`, {
-              status: response.status,
-              endpoint,
-            });
-          }
-          return parsed.data as T;
+          const parsed = parse(schema, await response.text());
+          if (!parsed.success) throw protocolError(endpoint, 'the answer', parsed, response.status);
+          return parsed.data;
         }
         if (response.status === 401 && auth && !reauthorized) {
           // Exactly one refresh, shared with every concurrent 401, then one more try (same key).
@@ -208,7 +216,7 @@ export function createCore(config: Config, onSessionFailure: (error: CreditkitEr
         error = await failure(response, endpoint);
       } catch (thrown) {
         if (thrown instanceof CreditkitError) throw thrown;
-        if (signal?.aborted) throw new CreditkitError('aborted', `${endpoint}: aborted.`, { endpoint, cause: thrown });
+        if (signal?.aborted) throw aborted(thrown);
         error = timeout.aborted
           ? new CreditkitError('timeout', `${endpoint}: no answer within ${timeoutMs} ms.`, { endpoint })
           : new CreditkitError('network', `${endpoint}: network failure.`, { endpoint, cause: thrown });
@@ -220,7 +228,7 @@ export function createCore(config: Config, onSessionFailure: (error: CreditkitEr
       const wait = /^\d+$/.test(after) ? +after * 1000 : after ? Date.parse(after) - serverNow() : 0;
       if (wait > MAX_RETRY_AFTER) throw error;
       await sleep(Math.max(wait || 0, backoff(300, attempt)), signal).catch((cause) => {
-        throw new CreditkitError('aborted', `${endpoint}: aborted.`, { endpoint, cause });
+        throw aborted(cause);
       });
     }
   }

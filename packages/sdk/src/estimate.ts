@@ -1,12 +1,5 @@
-import {
-  type CustomQuantity,
-  type Money,
-  type Pack,
-  type Plan,
-  POOLS,
-  type Pool,
-  type VoiceProvider,
-} from '@creditkit/contract';
+import type { CustomQuantity, Money, Pack, Plan, Pool, VoiceProvider } from '@creditkit/contract';
+import { POOLS } from '@creditkit/contract/browser';
 
 export interface VoiceUsage {
   /** Conversations per month. */

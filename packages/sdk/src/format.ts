@@ -1,4 +1,5 @@
-import { MILLICREDITS_PER_CREDIT, type Money } from '@creditkit/contract';
+import type { Money } from '@creditkit/contract';
+import { MILLICREDITS_PER_CREDIT } from '@creditkit/contract/browser';
 
 // The one formatting module: Intl formatters are costly to build, so each (kind, locale, options) is made once.
 const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>();

@@ -1,6 +1,7 @@
-import { StreamEvent } from '@creditkit/contract';
+import type { StreamEvent } from '@creditkit/contract';
+import * as schemas from '@creditkit/contract/browser';
 import type { Config } from './config.js';
-import type { Core } from './core.js';
+import { type Core, parse, protocolError } from './core.js';
 import { CreditkitError } from './errors.js';
 import { backoff, noop } from './util.js';
 
@@ -157,17 +158,9 @@ export function createLive(config: Config, core: Core, on: LiveHandlers) {
   }
 
   function dispatch(text: string): void {
-    let parsed: ReturnType<typeof StreamEvent.safeParse> | undefined;
-    try {
-      parsed = StreamEvent.safeParse(JSON.parse(text));
-    } catch {}
-    if (parsed?.success) on.event(parsed.data);
-    else
-      on.error(
-        new CreditkitError('protocol', `${ENDPOINT}: an event does not match the API contract.`, {
-          endpoint: ENDPOINT,
-        }),
-      );
+    const parsed = parse(schemas.StreamEvent, text);
+    if (parsed.success) on.event(parsed.data);
+    else on.error(protocolError(ENDPOINT, 'an event', parsed));
   }
 
   const resume = (): void => {
