@@ -4,26 +4,14 @@ import { createReadStream, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher, defaultReporter } from '@web/test-runner';
+import { CHROMIUM_PATH, CHROMIUM_ARGS as chromiumArgs } from './scripts/chromium.mjs';
 import { countsReporter } from './scripts/wtr-counts-reporter.mjs';
 
 const require = createRequire(import.meta.url);
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
-// Headless Chromium as root needs these (TOOLCHAIN.md → Browsers).
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
-
-const browsers = [chromeLauncher({ launchOptions: { executablePath: CHROMIUM, args: chromiumArgs } })];
+const browsers = [chromeLauncher({ launchOptions: { executablePath: CHROMIUM_PATH, args: chromiumArgs } })];
 
 const wantFirefox = Boolean(process.env.CI) || process.env.WTR_FIREFOX === '1';
 if (wantFirefox && process.env.WTR_FIREFOX !== '0') {

@@ -5,18 +5,9 @@
 import { writeFileSync } from 'node:fs';
 import { CLIENTS } from '@creditkit/mock/node';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS as ARGS, CHROMIUM_PATH } from '../chromium.mjs';
 import { startBenchServer } from './server.mjs';
 
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
 const STRESS_SECONDS = Number(process.env.BENCH_STRESS_SECONDS ?? 5);
 const STRESS_RATE = 1000; // balance events per second
@@ -35,7 +26,7 @@ const median = (xs) => {
 const ms = (n) => `${n.toFixed(1)} ms`;
 const KiB = 1024;
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS });
 const version = browser.version();
 
 /**

@@ -17,14 +17,14 @@ export const DEMO_AGENCIES = {
 } as const;
 const AGENCIES = DEMO_AGENCIES;
 
-/** One client per scenario: a sub-account id, its name and the agency it belongs to. */
-export const CLIENTS: Record<Scenario, { id: string; name: string; agency: keyof typeof AGENCIES }> = {
-  healthy: { id: 'sa_healthy', name: 'Bright Smile Dental', agency: 'main' },
-  low: { id: 'sa_low', name: 'Sunpeak Solar', agency: 'main' },
-  depleted: { id: 'sa_depleted', name: 'Harbor Fitness', agency: 'main' },
-  capped: { id: 'sa_capped', name: 'Maple Realty', agency: 'main' },
-  paused: { id: 'sa_paused', name: 'Northside Plumbing', agency: 'paused' },
-  external: { id: 'sa_external', name: 'Lumen Law', agency: 'external' },
+/** One client per scenario: a sub-account id, its name, the agency it belongs to and its plan. */
+export const CLIENTS: Record<Scenario, { id: string; name: string; agency: keyof typeof AGENCIES; planId: string }> = {
+  healthy: { id: 'sa_healthy', name: 'Bright Smile Dental', agency: 'main', planId: 'plan_growth' },
+  low: { id: 'sa_low', name: 'Sunpeak Solar', agency: 'main', planId: 'plan_starter' },
+  depleted: { id: 'sa_depleted', name: 'Harbor Fitness', agency: 'main', planId: 'plan_starter' },
+  capped: { id: 'sa_capped', name: 'Maple Realty', agency: 'main', planId: 'plan_growth' },
+  paused: { id: 'sa_paused', name: 'Northside Plumbing', agency: 'paused', planId: 'plan_starter' },
+  external: { id: 'sa_external', name: 'Lumen Law', agency: 'external', planId: 'plan_growth' },
 };
 
 export interface SimulatorOptions {
@@ -89,14 +89,6 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       ...body,
     } as never);
 
-  const plans: Record<Scenario, string> = {
-    healthy: 'plan_growth',
-    low: 'plan_starter',
-    depleted: 'plan_starter',
-    capped: 'plan_growth',
-    paused: 'plan_starter',
-    external: 'plan_growth',
-  };
   // With the live clock, clients start a few days ago so the usage history has something to show.
   const historyDays = clock instanceof OffsetClock ? 6 : 0;
   if (clock instanceof OffsetClock) clock.advance(-historyDays * DAY_MS);
@@ -104,7 +96,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     await engine.createSubAccount(agencyOf(s).id, {
       id: CLIENTS[s].id,
       name: CLIENTS[s].name,
-      planId: plans[s],
+      planId: CLIENTS[s].planId,
       ...(s === 'capped' ? { caps: { voice: 150_000 } } : {}),
     });
   }

@@ -5,15 +5,6 @@ import type { ServerMeta } from './meta.js';
 
 export { DEMO_AGENCIES };
 
-const PLANS: Record<Scenario, string> = {
-  healthy: 'plan_growth',
-  low: 'plan_starter',
-  depleted: 'plan_starter',
-  capped: 'plan_growth',
-  paused: 'plan_starter',
-  external: 'plan_growth',
-};
-
 const SEEDED = 'demo_seeded_at';
 
 export interface SeedResult {
@@ -62,7 +53,7 @@ export async function seedDemo(
     await engine.createSubAccount(agencyOf(s).id, {
       id: CLIENTS[s].id,
       name: CLIENTS[s].name,
-      planId: PLANS[s],
+      planId: CLIENTS[s].planId,
       ...(s === 'capped' ? { caps: { voice: 150_000 } } : {}),
     });
   }
