@@ -3,7 +3,8 @@
 //   1. node   — node:test files `packages/*/test/**/*.test.ts` (not `*.browser.test.ts`)
 //   2. browser — web-test-runner (web-test-runner.config.mjs): `*.browser.test.ts` in real browsers
 //   3. e2e    — node:test files under `test/e2e/` (`*.test.{ts,mts,mjs,js}`, not `*.browser.test.*`),
-//               only if that folder has any
+//               only if that folder has any; first `npm run build:site` (dist/demo and dist/cdn, which
+//               the e2e tests load), and a failed build fails the suite without running it
 // `node scripts/test.mjs node` (or browser, e2e) runs only the named suites.
 // Ends with exactly one line `N passed, N failed` (totals of all suites) and exits non-zero if any
 // test failed or any suite crashed. A suite that exits non-zero without reporting a failed test counts
@@ -116,7 +117,15 @@ const suites = [
   {
     name: 'e2e',
     files: () => findFiles(join(root, 'test', 'e2e'), isNodeTest),
-    run: (files) => nodeSuite('e2e', files),
+    run: async (files) => {
+      // The e2e tests run against the built demo and CDN bundles: build them first, output streamed.
+      const build = await run('npm', ['run', 'build:site']);
+      if (build !== 0) {
+        console.error(`\nnpm run build:site failed (exit ${build}): e2e tests not run`);
+        return { code: build, counts: { passed: 0, failed: 1, skipped: 0 } };
+      }
+      return nodeSuite('e2e', files);
+    },
     silentIfEmpty: true,
   },
 ];

@@ -7,21 +7,32 @@ const provider = document.getElementById('provider') as CkProvider;
 const wanted = new URLSearchParams(location.search).get('client') ?? 'healthy';
 const initial: Scenario = (SCENARIOS as readonly string[]).includes(wanted) ? (wanted as Scenario) : 'healthy';
 
-/** On the reference server (`npm start`) the demo talks to the real API; elsewhere to the in-page simulator. */
+/**
+ * On the reference server (`npm start`) the demo talks to the real API; elsewhere to the in-page simulator.
+ * The site ships `/creditkit/demo.json` saying `simulator` (so a static host answers it without a 404 in
+ * the console); the reference server answers the same URL with `server`.
+ */
 async function pickBackend(): Promise<DemoBackend> {
   const probe = await fetch('/creditkit/demo.json', { cache: 'no-store' }).catch(() => null);
-  if (probe?.ok) return serverBackend(initial);
+  const body = probe?.ok ? ((await probe.json().catch(() => null)) as { platform?: string } | null) : null;
+  if (body?.platform === 'server') return serverBackend(initial);
   const { simulatorBackend } = await import('./simulator.js');
   return simulatorBackend(initial);
 }
 
 const backend = await pickBackend();
 
-/** Signs in as another client: a new session endpoint URL makes the provider start a fresh client. */
+/**
+ * Signs in (again): a new session endpoint URL makes the provider start a fresh client. Signing in
+ * again as the same client (after a brand change) sets the same URL, which is no change to the
+ * provider: `requestUpdate` makes it start a fresh client anyway, so the widgets load the new brand.
+ */
 const signIn = (scenario: Scenario): void => {
   document.getElementById('client-name')!.textContent = CLIENTS[scenario].name;
   provider.setAttribute('api-base', backend.apiBase);
   provider.setAttribute('session-endpoint', `/creditkit/session?client=${scenario}`);
+  // Before the tags are defined (the first sign-in) the provider is a plain element: nothing to restart.
+  if (customElements.get('ck-provider')) provider.requestUpdate('sessionEndpoint', null);
 };
 signIn(backend.scenario);
 wirePanel(backend, signIn);

@@ -90,9 +90,10 @@ export function wirePanel(backend: DemoBackend, onClientChange: (scenario: Scena
       document.documentElement.dataset.brand = name;
       $<HTMLImageElement>('logo').src = `/${name}.svg`;
       $('brand-name').textContent = b.name;
+      $('footer-brand').textContent = b.name;
       document.title = `Billing — ${b.name}`;
       onClientChange(backend.scenario);
-      return `Now white-labelled as ${b.name}.`;
+      return `Now white-labelled as ${b.name.replace(/\.$/, '')}.`;
     }),
   );
   const theme = $<HTMLSelectElement>('sim-theme');

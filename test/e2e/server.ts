@@ -3,8 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
+import { createSimulator, SCENARIOS, type Scenario, type Simulator } from '@creditkit/mock';
 import { serve } from '@hono/node-server';
-import { createSimulator, type Scenario, SCENARIOS, type Simulator } from '@creditkit/mock';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -27,9 +27,14 @@ export interface E2EServer {
   close(): Promise<void>;
 }
 
-async function file(path: string, headers: Record<string, string> = {}): Promise<Response> {
+async function file(
+  path: string,
+  headers: Record<string, string> = {},
+  rewrite?: (text: string) => string,
+): Promise<Response> {
   try {
-    const body = await readFile(path);
+    const raw = await readFile(path);
+    const body = rewrite && extname(path) === '.html' ? rewrite(raw.toString('utf8')) : raw;
     return new Response(body, {
       headers: { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', ...headers },
     });
@@ -38,9 +43,15 @@ async function file(path: string, headers: Record<string, string> = {}): Promise
   }
 }
 
-/** Serves `/` from dist/demo, `/cdn/` from dist/cdn, `/pages/` from test/e2e/pages, and the API. */
+/**
+ * Serves `/` from dist/demo, `/cdn/` from dist/cdn, `/pages/` from test/e2e/pages, and the API.
+ * In the HTML of `/pages/`, `__ORIGIN__` becomes this server's origin: the SDK takes only an absolute
+ * `api-base`, and the port is random.
+ */
 export async function startE2EServer(): Promise<E2EServer> {
   let sim: Simulator | undefined;
+  let origin = '';
+  const withOrigin = (html: string): string => html.replaceAll('__ORIGIN__', origin);
   const server = serve({
     hostname: '127.0.0.1',
     port: 0,
@@ -49,6 +60,8 @@ export async function startE2EServer(): Promise<E2EServer> {
       const path = normalize(decodeURIComponent(url.pathname));
       if (path.includes('..')) return new Response('Bad path', { status: 400 });
       if (path.startsWith('/v1/')) return (sim as Simulator).fetch(request);
+      // Browsers ask for it on every page: no icon, and no 404 in the console.
+      if (path === '/favicon.ico') return new Response(null, { status: 204 });
       if (path === '/creditkit/session') {
         const wanted = url.searchParams.get('client') ?? 'healthy';
         const scenario = (SCENARIOS as readonly string[]).includes(wanted) ? (wanted as Scenario) : 'healthy';
@@ -58,13 +71,14 @@ export async function startE2EServer(): Promise<E2EServer> {
       if (path.startsWith('/cdn/')) return file(join(root, 'dist/cdn', path.slice('/cdn/'.length)));
       if (path.startsWith('/pages/')) {
         const name = path.slice('/pages/'.length);
-        return file(join(root, 'test/e2e/pages', name), name.startsWith('csp') ? { 'content-security-policy': STRICT_CSP } : {});
+        const headers: Record<string, string> = name.startsWith('csp') ? { 'content-security-policy': STRICT_CSP } : {};
+        return file(join(root, 'test/e2e/pages', name), { 'cache-control': 'no-store', ...headers }, withOrigin);
       }
       return file(join(root, 'dist/demo', path.endsWith('/') ? `${path}index.html` : path));
     },
   });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   sim = await createSimulator({ allowedOrigins: [origin] });
   return {
     origin,
