@@ -2,7 +2,6 @@ import type { Pool, PoolBalance, PoolStatus } from '@creditkit/contract';
 import { formatCredits, formatDate, formatNumber } from '@creditkit/sdk';
 import { html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { CkElement } from '../shared/element.js';
 import { PROVIDER_NAMES } from '../shared/names.js';
 import { StoresController } from '../shared/stores.js';
@@ -51,6 +50,16 @@ export class CkBalanceMeter extends CkElement {
     this.status = this.#data.values.balance?.status ?? null;
   }
 
+  /**
+   * The bar's width goes through the CSSOM after render: a `style` attribute in the markup (what
+   * styleMap writes on first render) is blocked by a strict `style-src` (THREATS 19).
+   */
+  protected override updated(): void {
+    for (const fill of this.renderRoot.querySelectorAll<HTMLElement>('.fill[data-percent]')) {
+      fill.style.inlineSize = `${fill.dataset.percent}%`;
+    }
+  }
+
   #credits(millicredits: number): string {
     return formatCredits(millicredits, this.resolvedLocale);
   }
@@ -86,7 +95,7 @@ export class CkBalanceMeter extends CkElement {
       aria-valuenow=${value / 1000}
       aria-valuetext=${this.t('meter.valueText', { available: this.#credits(value), total: this.#credits(total) })}
     >
-      <div class="fill" part="fill" style=${styleMap({ inlineSize: `${percent.toFixed(2)}%` })}></div>
+      <div class="fill" part="fill" data-percent=${percent.toFixed(2)}></div>
     </div>`;
   }
 
@@ -110,17 +119,15 @@ export class CkBalanceMeter extends CkElement {
     const equivalents = this.#data.values.equivalents;
     const runway = this.#data.values.runway;
     const stale = this.common.values.stale || this.common.values.connection === 'offline';
+    // Minutes and runway only mean something while the credits can be used.
+    const usable = balance.available > 0 && (balance.status === 'ok' || balance.status === 'low');
     return html`<div class="card" part="base">
       <div class="head"><span class="label">${this.#label()}</span></div>
       <p class="amount" part="amount">
         ${this.#credits(balance.available)} <span class="unit">${this.t('meter.available')}</span>
       </p>
-      ${this.#meter(balance)} ${this.#renderEquivalents(equivalents)}
-      ${
-        runway !== null && runway !== undefined && balance.available > 0
-          ? html`<p class="runway muted">${this.t('meter.runway', { n: formatNumber(Math.max(0, Math.floor(runway)), this.resolvedLocale), count: Math.floor(runway) })}</p>`
-          : nothing
-      }
+      ${this.#meter(balance)} ${usable ? this.#renderEquivalents(equivalents) : nothing}
+      ${usable && runway !== null && runway !== undefined ? this.#renderRunway(runway) : nothing}
       <dl>
         <dt>${this.t('meter.included')}</dt>
         <dd>
@@ -141,6 +148,14 @@ export class CkBalanceMeter extends CkElement {
         ${stale ? html`<p class="stale">${this.t(this.common.values.connection === 'offline' ? 'state.offline' : 'state.stale')}</p>` : nothing}
       </div>
     </div>`;
+  }
+
+  #renderRunway(days: number) {
+    const text =
+      days < 1
+        ? this.t('meter.runwayUnderDay')
+        : this.t('meter.runway', { n: formatNumber(Math.floor(days), this.resolvedLocale), count: Math.floor(days) });
+    return html`<p class="runway muted">${text}</p>`;
   }
 
   #renderEquivalents(equivalents: Record<string, number> | null | undefined) {

@@ -5,7 +5,7 @@ export const styles = css`
     --_option-border: var(--ck-buy-option-border, var(--_border));
     --_option-selected: var(--ck-buy-option-selected, var(--_primary));
     --_save-bg: var(--ck-buy-save-background, var(--_success));
-    --_save-color: var(--ck-buy-save-color, var(--_on-primary));
+    --_save-color: var(--ck-buy-save-color, var(--_surface));
     --_gap: var(--ck-buy-gap, var(--_space));
   }
   h2:focus,
@@ -229,7 +229,7 @@ export const styles = css`
     gap: calc(var(--_space) * 0.5) calc(var(--_space) * 2);
   }
   a {
-    color: var(--_primary);
+    color: var(--_primary-text);
     overflow-wrap: anywhere;
   }
 `;

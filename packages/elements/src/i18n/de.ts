@@ -52,6 +52,7 @@ export const de: Catalogue = {
   'meter.sms_other': '≈ {n} SMS',
   'meter.runway_one': 'Reicht bei deiner aktuellen Nutzung ≈ {n} Tag',
   'meter.runway_other': 'Reicht bei deiner aktuellen Nutzung ≈ {n} Tage',
+  'meter.runwayUnderDay': 'Reicht bei deiner aktuellen Nutzung weniger als einen Tag',
   'status.low': 'Deine {credits} werden knapp.',
   'status.depleted': 'Keine {credits} mehr: Deine KI antwortet nicht mehr.',
   'status.capped': 'Du hast das Nutzungslimit für diesen Zeitraum erreicht.',

@@ -54,6 +54,7 @@ export const en = {
   'meter.sms_other': '≈ {n} SMS',
   'meter.runway_one': 'Lasts ≈ {n} day at your recent usage',
   'meter.runway_other': 'Lasts ≈ {n} days at your recent usage',
+  'meter.runwayUnderDay': 'Lasts less than a day at your recent usage',
   'status.low': 'Running low on {credits}.',
   'status.depleted': 'Out of {credits}: your AI has stopped responding.',
   'status.capped': "You've reached this period's usage cap.",

@@ -63,6 +63,7 @@ export const es: Catalogue & Many = {
   'meter.runway_one': 'Alcanza para ≈ {n} día con tu uso reciente',
   'meter.runway_many': 'Alcanza para ≈ {n} de días con tu uso reciente',
   'meter.runway_other': 'Alcanza para ≈ {n} días con tu uso reciente',
+  'meter.runwayUnderDay': 'Alcanza para menos de un día con tu uso reciente',
   'status.low': 'Tu saldo de {credits} es bajo.',
   'status.depleted': 'Te quedaste sin {credits}: tu IA dejó de responder.',
   'status.capped': 'Alcanzaste el límite de uso de este período.',

@@ -62,6 +62,7 @@ export const fr: Catalogue & Many = {
   'meter.runway_one': 'Suffit pour ≈ {n} jour au rythme de votre utilisation récente',
   'meter.runway_many': 'Suffit pour ≈ {n} de jours au rythme de votre utilisation récente',
   'meter.runway_other': 'Suffit pour ≈ {n} jours au rythme de votre utilisation récente',
+  'meter.runwayUnderDay': 'Suffit pour moins d’un jour au rythme de votre utilisation récente',
   'status.low': 'Votre solde de {credits} est bas.',
   'status.depleted': 'Plus de {credits} : votre IA ne répond plus.',
   'status.capped': 'Vous avez atteint le plafond d’utilisation de cette période.',

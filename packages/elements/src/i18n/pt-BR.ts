@@ -62,6 +62,7 @@ export const ptBR: Catalogue & Many = {
   'meter.runway_one': 'Dura ≈ {n} dia no seu ritmo de uso recente',
   'meter.runway_many': 'Dura ≈ {n} de dias no seu ritmo de uso recente',
   'meter.runway_other': 'Dura ≈ {n} dias no seu ritmo de uso recente',
+  'meter.runwayUnderDay': 'Dura menos de um dia no seu ritmo de uso recente',
   'status.low': 'Seu saldo de {credits} está baixo.',
   'status.depleted': 'Sem {credits}: sua IA parou de responder.',
   'status.capped': 'Você atingiu o limite de uso deste período.',

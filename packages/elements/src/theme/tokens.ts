@@ -24,7 +24,9 @@ export const tokens = css`
     --_font: var(--ck-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     --_font-size: var(--ck-font-size, 15px);
     --_space: var(--ck-spacing, 8px);
-    --_focus: var(--ck-color-focus, var(--_primary));
+    /* The primary color as text on the surface: the brand color itself in light, lightened in dark. */
+    --_primary-text: var(--ck-color-primary-text, var(--ck-theme-primary-text, var(--_primary)));
+    --_focus: var(--ck-color-focus, var(--_primary-text));
   }
 `;
 
@@ -40,6 +42,8 @@ export const darkPalette = {
   '--ck-theme-warning-bg': '#3a2e10',
   '--ck-theme-danger': '#ff8a80',
   '--ck-theme-danger-bg': '#3d1a18',
+  '--ck-theme-primary-text':
+    'color-mix(in oklab, var(--ck-color-primary, var(--ck-brand-primary, #1d4ed8)) 40%, white)',
 } as const;
 
 /**
@@ -98,7 +102,8 @@ export const base = css`
   }
   button.secondary {
     background: transparent;
-    color: var(--_primary);
+    color: var(--_primary-text);
+    border-color: var(--_primary-text);
   }
   button:disabled {
     cursor: not-allowed;
