@@ -1,96 +1,23 @@
-import { createSimulator, mswHandlers, type Scenario } from '@creditkit/mock';
-import { type ClientOptions, type CreditkitClient, createClient } from '@creditkit/sdk';
+import { type CreditkitClient, createClient } from '@creditkit/sdk';
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { setupWorker } from 'msw/browser';
 import { CkAutoRefill } from '../src/auto-refill/auto-refill.js';
 import { CkProvider } from '../src/provider/provider.js';
 import { define } from '../src/shared/define.js';
+import { byRole, descriptionOf, focused, getByRole, nameOf, norm, shadow, simulatorPerTest, text } from './queries.js';
 
 define('ck-provider', CkProvider);
 define('ck-auto-refill', CkAutoRefill);
 
-const API = 'https://api.creditkit.test';
-
-// ---- a tiny "by role and name" query inside a shadow root
-
-const ROLES: Record<string, string> = {
-  button: 'button:not([role]), [role=button]',
-  switch: '[role=switch]',
-  spinbutton: 'input[type=number]',
-  combobox: 'select',
-  alert: '[role=alert]',
-  status: '[role=status]',
-};
-const norm = (text: string | null | undefined): string => (text ?? '').replace(/\s+/g, ' ').trim();
-
-function nameOf(el: Element): string {
-  const root = el.getRootNode() as ShadowRoot;
-  const label = el.getAttribute('aria-label');
-  if (label) return norm(label);
-  if (el.id) {
-    const labelled = root.querySelector(`label[for="${el.id}"]`);
-    if (labelled) return norm(labelled.textContent);
-  }
-  return norm(el.textContent);
-}
-
-/** The text of the elements an element's aria-describedby points to. */
-function description(el: Element): string {
-  const root = el.getRootNode() as ShadowRoot;
-  const ids = (el.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
-  return norm(ids.map((id) => root.getElementById(id)?.textContent).join(' '));
-}
-
-function byRole<T extends HTMLElement = HTMLElement>(host: Element, role: string, name?: string | RegExp): T | null {
-  const found = [...(host.shadowRoot as ShadowRoot).querySelectorAll<T>(ROLES[role] ?? `[role=${role}]`)];
-  return (
-    found.find(
-      (el) => name === undefined || (typeof name === 'string' ? nameOf(el) === name : name.test(nameOf(el))),
-    ) ?? null
-  );
-}
-
-function getByRole<T extends HTMLElement = HTMLElement>(host: Element, role: string, name?: string | RegExp): T {
-  const found = byRole<T>(host, role, name);
-  if (!found) throw new Error(`No ${role}${name === undefined ? '' : ` named ${name}`}`);
-  return found;
-}
-
-const shadow = (el: Element): ShadowRoot => el.shadowRoot as ShadowRoot;
-const text = (el: Element): string => norm(el.shadowRoot?.textContent);
-const active = (el: Element): Element | null => el.shadowRoot?.activeElement ?? null;
 const focusedName = (el: Element): string => {
-  const focused = active(el);
-  return focused ? nameOf(focused) : '';
+  const on = focused(el);
+  return on ? nameOf(on) : '';
 };
 
 describe('ck-auto-refill', () => {
-  let worker: ReturnType<typeof setupWorker>;
-  let sim: Awaited<ReturnType<typeof createSimulator>>;
-  const clients: CreditkitClient[] = [];
-
-  before(async () => {
-    worker = setupWorker();
-    await worker.start({ serviceWorker: { url: '/mockServiceWorker.js' }, onUnhandledFrame: 'bypass', quiet: true });
-  });
-  after(() => worker.stop());
-
   // A fresh platform per test: a saved card must not leak from one test into the next.
-  beforeEach(async () => {
-    sim = await createSimulator();
-    worker.resetHandlers(...mswHandlers(sim, API));
-  });
-  afterEach(() => {
-    for (const client of clients.splice(0)) client.destroy();
-  });
-
-  const connect = (scenario: Scenario = 'healthy', options: Partial<ClientOptions> = {}): CreditkitClient => {
-    const s = sim;
-    const client = createClient({ apiBase: API, fetchSessionToken: () => s.session(scenario), ...options });
-    clients.push(client);
-    return client;
-  };
+  const mock = simulatorPerTest();
+  const { clients, connect } = mock;
 
   async function mount(client: CreditkitClient): Promise<CkAutoRefill> {
     const el = await fixture(
@@ -142,7 +69,7 @@ describe('ck-auto-refill', () => {
     const toggle = getByRole(el, 'switch', 'Refill automatically');
     expect(toggle.getAttribute('aria-checked')).to.equal('false');
     expect(toggle.getAttribute('aria-disabled')).to.equal('true');
-    expect(description(toggle)).to.equal('Make one purchase first to save a payment method.');
+    expect(descriptionOf(toggle)).to.equal('Make one purchase first to save a payment method.');
     await expect(el).shadowDom.to.be.accessible();
 
     toggle.click();
@@ -169,15 +96,15 @@ describe('ck-auto-refill', () => {
     const threshold = getByRole<HTMLInputElement>(el, 'spinbutton', 'When credits drop below');
     expect(threshold.value).to.equal('80'); // starts at the pool's low-balance threshold
     const max = getByRole<HTMLInputElement>(el, 'spinbutton', 'At most, per month');
-    expect(description(max)).to.equal('Your provider allows 1 to 3 refills a month.');
+    expect(descriptionOf(max)).to.equal('Your provider allows 1 to 3 refills a month.');
     await type(threshold, '120');
     await type(max, '2');
 
     const save = getByRole(el, 'button', 'Save');
-    expect(description(save)).to.contain(
+    expect(descriptionOf(save)).to.contain(
       'We will charge $110.00 to Visa ending in 4242 each time, up to 2 times a month.',
     );
-    expect(description(save)).to.contain('Each refill adds 500 credits.');
+    expect(descriptionOf(save)).to.contain('Each refill adds 500 credits.');
     await expect(el).shadowDom.to.be.accessible();
 
     save.click();
@@ -217,11 +144,11 @@ describe('ck-auto-refill', () => {
     getByRole(el, 'button', 'Save').click();
     await waitUntil(() => max.getAttribute('aria-invalid') === 'true', 'max flagged');
     expect(threshold.getAttribute('aria-invalid')).to.equal('true');
-    expect(description(threshold)).to.equal('Enter a whole number of credits from 1 to 1,000,000.');
-    expect(description(max)).to.equal(
+    expect(descriptionOf(threshold)).to.equal('Enter a whole number of credits from 1 to 1,000,000.');
+    expect(descriptionOf(max)).to.equal(
       'Your provider allows 1 to 3 refills a month. Choose from 1 to 3 refills a month.',
     );
-    expect(active(el), 'focus on the first invalid field').to.equal(threshold);
+    expect(focused(el), 'focus on the first invalid field').to.equal(threshold);
     expect(text(el)).not.to.contain('saved');
     expect((await client.getAutoRefill()).settings.find((s) => s.pool === 'voice')?.enabled).to.equal(false);
     await expect(el).shadowDom.to.be.accessible();
@@ -229,13 +156,13 @@ describe('ck-auto-refill', () => {
     // Fixing a value clears its error as you type.
     await type(max, '3');
     expect(max.getAttribute('aria-invalid')).to.equal('false');
-    expect(description(max)).to.equal('Your provider allows 1 to 3 refills a month.');
+    expect(descriptionOf(max)).to.equal('Your provider allows 1 to 3 refills a month.');
   });
 
   it("shows the platform's refusal when the agency's policy changed meanwhile", async () => {
     const client = connect();
     const el = await enableWithCard(client);
-    await sim.engine.updateAgency('ag_brightwave', {
+    await mock.sim.engine.updateAgency('ag_brightwave', {
       autoRefillPolicy: { allowed: true, packIds: ['pack_voice_1000'], maxPerMonth: 3 },
     });
     getByRole(el, 'button', 'Save').click();
@@ -289,7 +216,7 @@ describe('ck-auto-refill', () => {
     const el = await enableWithCard(client);
     const errors: Event[] = [];
     el.addEventListener('ck-error', (e) => errors.push(e));
-    sim.chaos.script = [{ path: '/v1/auto-refill', kind: 503 }];
+    mock.sim.chaos.script = [{ path: '/v1/auto-refill', kind: 503 }];
     getByRole(el, 'button', 'Save').click();
     await waitUntil(() => byRole(el, 'alert'), 'error shown', { timeout: 8000 });
     expect(norm(getByRole(el, 'alert').textContent)).to.contain('The server had a problem. Please try again.');
@@ -303,7 +230,7 @@ describe('ck-auto-refill', () => {
   });
 
   it('shows a loading skeleton, then the settings', async () => {
-    sim.chaos.latencyMs = 300;
+    mock.sim.chaos.latencyMs = 300;
     const client = connect();
     const host = await fixture(html`<ck-provider .client=${client}><ck-auto-refill></ck-auto-refill></ck-provider>`);
     const el = host.querySelector('ck-auto-refill') as CkAutoRefill;
@@ -314,7 +241,7 @@ describe('ck-auto-refill', () => {
 
   it('says it cannot sign in when the session endpoint refuses (THREATS 3)', async () => {
     const client = createClient({
-      apiBase: API,
+      apiBase: mock.api,
       fetchSessionToken: () => Promise.reject(Object.assign(new Error('refused'), { status: 401 })),
     });
     clients.push(client);

@@ -1,18 +1,15 @@
-import { createSimulator, mswHandlers } from '@creditkit/mock';
+import type { Simulator } from '@creditkit/mock';
 import { createClient } from '@creditkit/sdk';
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { setupWorker } from 'msw/browser';
+import type { SetupWorker } from 'msw/browser';
 import '../src/define.js';
-
-const API = 'https://api.creditkit.test';
+import { API, startSimulator } from './queries.js';
 
 describe('ck-balance-meter', () => {
-  let worker: ReturnType<typeof setupWorker>;
-  let sim: Awaited<ReturnType<typeof createSimulator>>;
+  let worker: SetupWorker;
+  let sim: Simulator;
   before(async () => {
-    sim = await createSimulator();
-    worker = setupWorker(...mswHandlers(sim, API));
-    await worker.start({ serviceWorker: { url: '/mockServiceWorker.js' }, onUnhandledFrame: 'bypass', quiet: true });
+    ({ sim, worker } = await startSimulator());
   });
   after(() => worker.stop());
 

@@ -4,78 +4,20 @@ import { ManualClock } from '@creditkit/platform';
 import { type CreditkitClient, createClient } from '@creditkit/sdk';
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { setupWorker } from 'msw/browser';
+import type { SetupWorker } from 'msw/browser';
 import { CkBuyCredits } from '../src/buy-credits/buy-credits.js';
 import { CkProvider } from '../src/provider/provider.js';
 import { define } from '../src/shared/define.js';
 import type { CkCheckoutEvent, CkErrorEvent, CkPurchaseFailedEvent } from '../src/shared/events.js';
+import { API, nameOf, norm, roleQueries, startSimulator, tabTo, text } from './queries.js';
 
 define('ck-provider', CkProvider);
 define('ck-buy-credits', CkBuyCredits);
 
-const API = 'https://api.creditkit.test';
 const WAIT = { timeout: 6000 };
 
-// ---- finding things the way a user does: by role and accessible name, inside the shadow root
-
-const norm = (s: string | null | undefined): string => (s ?? '').replace(/\s+/g, ' ').trim();
-
-function roleOf(el: Element): string | null {
-  const explicit = el.getAttribute('role');
-  if (explicit) return explicit;
-  const tag = el.tagName.toLowerCase();
-  if (tag === 'button') return 'button';
-  if (tag === 'a' && el.hasAttribute('href')) return 'link';
-  if (/^h[1-6]$/.test(tag)) return 'heading';
-  if (tag === 'textarea') return 'textbox';
-  if (tag === 'input') {
-    const type = (el as HTMLInputElement).type;
-    if (type === 'radio') return 'radio';
-    if (type === 'text') return 'textbox';
-  }
-  return null;
-}
-
-function nameOf(el: Element): string {
-  const root = el.getRootNode() as ShadowRoot | Document;
-  const label = el.getAttribute('aria-label');
-  if (label) return norm(label);
-  const by = el.getAttribute('aria-labelledby');
-  if (by)
-    return norm(
-      by
-        .split(' ')
-        .map((id) => root.getElementById(id)?.textContent)
-        .join(' '),
-    );
-  if (el.id) {
-    const forLabel = root.querySelector(`label[for="${el.id}"]`);
-    if (forLabel) return norm(forLabel.textContent);
-  }
-  const wrapping = el.closest('label');
-  if (wrapping) return norm(wrapping.textContent);
-  return norm(el.textContent);
-}
-
-function allByRole(host: Element, role: string, name?: string | RegExp): HTMLElement[] {
-  const found = [...(host.shadowRoot as ShadowRoot).querySelectorAll<HTMLElement>('*')].filter(
-    (el) => roleOf(el) === role,
-  );
-  if (name === undefined) return found;
-  return found.filter((el) => (typeof name === 'string' ? nameOf(el).includes(name) : name.test(nameOf(el))));
-}
-
-function byRole(host: Element, role: string, name?: string | RegExp): HTMLElement | null {
-  return allByRole(host, role, name)[0] ?? null;
-}
-
-function getByRole(host: Element, role: string, name?: string | RegExp): HTMLElement {
-  const el = byRole(host, role, name);
-  if (!el) throw new Error(`No ${role} named ${String(name)} in: ${text(host)}`);
-  return el;
-}
-
-const text = (host: Element): string => norm(host.shadowRoot?.textContent);
+// Names here are often the start of a longer one ('100 credits' for '100 credits $25.00 …'): match any part.
+const { allByRole, byRole, getByRole } = roleQueries('partial');
 
 async function until(host: Element, what: () => unknown, message: string): Promise<void> {
   try {
@@ -106,24 +48,13 @@ async function completeCheckout(purchase: Purchase, action: 'pay' | 'fail' | 'ca
   expect(response.status).to.equal(200);
 }
 
-/** Tabs until `target` has focus (at most `max` presses): proves it is reachable by keyboard. */
-async function tabTo(host: Element, target: () => Element | null, max = 6): Promise<void> {
-  for (let i = 0; i < max; i++) {
-    if (host.shadowRoot?.activeElement && host.shadowRoot.activeElement === target()) return;
-    await sendKeys({ press: 'Tab' });
-  }
-  expect(host.shadowRoot?.activeElement, 'reached by Tab').to.equal(target());
-}
-
 describe('ck-buy-credits', () => {
-  let worker: ReturnType<typeof setupWorker>;
+  let worker: SetupWorker;
   let sim: Simulator;
   const clients: CreditkitClient[] = [];
 
   before(async () => {
-    sim = await createSimulator();
-    worker = setupWorker(...mswHandlers(sim, API));
-    await worker.start({ serviceWorker: { url: '/mockServiceWorker.js' }, onUnhandledFrame: 'bypass', quiet: true });
+    ({ sim, worker } = await startSimulator());
   });
   after(() => worker.stop());
   const clearPending = (): void => {
@@ -370,10 +301,10 @@ describe('ck-buy-credits', () => {
     expect(el.shadowRoot?.activeElement).to.equal(getByRole(el, 'radio', '100 credits'));
     await sendKeys({ press: 'ArrowDown' });
     expect((getByRole(el, 'radio', '500 credits') as HTMLInputElement).checked).to.equal(true);
-    await tabTo(el, () => byRole(el, 'button', 'Review purchase'));
+    await tabTo(el, () => byRole(el, 'button', 'Review purchase'), 6);
     await sendKeys({ press: 'Enter' });
     await until(el, () => byRole(el, 'button', 'Pay $110.00'), 'confirm view');
-    await tabTo(el, () => byRole(el, 'button', 'Pay $110.00'));
+    await tabTo(el, () => byRole(el, 'button', 'Pay $110.00'), 6);
     await sendKeys({ press: ' ' }); // Space (the key's name differs between CDP and WebDriver BiDi)
     await until(el, () => checkouts.length === 1, 'checkout event');
     await seeText(el, 'Waiting for payment confirmation…');

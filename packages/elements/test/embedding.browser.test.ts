@@ -1,31 +1,29 @@
-import { BRANDS, createSimulator, mswHandlers, type Simulator } from '@creditkit/mock';
+import { BRANDS, type Simulator } from '@creditkit/mock';
 import { type CreditkitClient, createClient } from '@creditkit/sdk';
 import { expect, waitUntil } from '@open-wc/testing';
-import { setupWorker } from 'msw/browser';
+import type { SetupWorker } from 'msw/browser';
 import { CkBalanceMeter } from '../src/balance-meter/balance-meter.js';
 import { CkBuyCredits } from '../src/buy-credits/buy-credits.js';
 import { CkProvider } from '../src/provider/provider.js';
 import { define } from '../src/shared/define.js';
 import { safeColor, safeUrl } from '../src/theme/brand.js';
+import { API, startSimulator } from './queries.js';
 
 define('ck-provider', CkProvider);
 define('ck-balance-meter', CkBalanceMeter);
 define('ck-buy-credits', CkBuyCredits);
 
-const API = 'https://api.creditkit.test';
 const WAIT = { timeout: 6000 };
 
 describe('embedding on hostile pages', () => {
   let sim: Simulator;
-  let worker: ReturnType<typeof setupWorker>;
+  let worker: SetupWorker;
   let client: CreditkitClient | null = null;
   const warnings: string[] = [];
   const originalWarn = console.warn;
 
   before(async () => {
-    sim = await createSimulator();
-    worker = setupWorker(...mswHandlers(sim, API));
-    await worker.start({ serviceWorker: { url: '/mockServiceWorker.js' }, onUnhandledFrame: 'bypass', quiet: true });
+    ({ sim, worker } = await startSimulator());
     console.warn = (...args: unknown[]) => warnings.push(args.join(' '));
   });
   after(() => {

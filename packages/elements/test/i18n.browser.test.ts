@@ -1,7 +1,7 @@
-import { BRANDS, createSimulator, mswHandlers } from '@creditkit/mock';
+import { BRANDS, type Simulator } from '@creditkit/mock';
 import { createClient } from '@creditkit/sdk';
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { setupWorker } from 'msw/browser';
+import type { SetupWorker } from 'msw/browser';
 import '../src/define.js';
 import { de } from '../src/i18n/de.js';
 import { type Catalogue, en } from '../src/i18n/en.js';
@@ -9,8 +9,8 @@ import { es } from '../src/i18n/es.js';
 import { fr } from '../src/i18n/fr.js';
 import { ptBR } from '../src/i18n/pt-BR.js';
 import { loadLocale, translate } from '../src/i18n/translate.js';
+import { API, startSimulator } from './queries.js';
 
-const API = 'https://api.creditkit.test';
 const WAIT = { timeout: 5000 };
 
 const LOCALES: Record<string, Catalogue> = { es, fr, de, 'pt-BR': ptBR };
@@ -75,14 +75,12 @@ describe('i18n catalogues', () => {
 });
 
 describe('localized widgets', () => {
-  let worker: ReturnType<typeof setupWorker>;
-  let sim: Awaited<ReturnType<typeof createSimulator>>;
+  let worker: SetupWorker;
+  let sim: Simulator;
   let available = 0;
 
   before(async () => {
-    sim = await createSimulator();
-    worker = setupWorker(...mswHandlers(sim, API));
-    await worker.start({ serviceWorker: { url: '/mockServiceWorker.js' }, onUnhandledFrame: 'bypass', quiet: true });
+    ({ sim, worker } = await startSimulator());
     // A balance with thousands and a fraction, so every locale's separators show.
     await sim.engine.manualGrant('ag_brightwave', 'sa_healthy', { pool: 'voice', credits: 10_000_500 });
     available = (await sim.engine.balances('sa_healthy')).voice.available / 1000;

@@ -1,89 +1,38 @@
 import type { Plan } from '@creditkit/contract';
-import { createSimulator, mswHandlers, PLANS } from '@creditkit/mock';
+import { PLANS } from '@creditkit/mock';
 import { type CreditkitClient, createClient } from '@creditkit/sdk';
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { HttpResponse, http } from 'msw';
-import { setupWorker } from 'msw/browser';
 import { en } from '../src/i18n/en.js';
 import { CkPlanPicker } from '../src/plan-picker/plan-picker.js';
 import { CkProvider } from '../src/provider/provider.js';
 import { define } from '../src/shared/define.js';
 import type { CkErrorEvent, CkPlanChangeEvent } from '../src/shared/events.js';
+import { byRole, focused, simulatorPerTest, tabTo, text } from './queries.js';
 
 define('ck-provider', CkProvider);
 define('ck-plan-picker', CkPlanPicker);
-
-/** One API host per test: requests still in flight from the last test's client cannot reach this test's simulator. */
-let API = 'https://api.creditkit.test';
-let hosts = 0;
-const text = (node: Node | null | undefined): string => (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
-
-/** The first element inside `root` with this ARIA role whose accessible name (roughly) matches. */
-function byRole(root: ParentNode, role: string, name?: string | RegExp): HTMLElement | null {
-  const selectors: Record<string, string> = {
-    button: 'button, [role=button]',
-    heading: 'h1, h2, h3, h4, h5, h6',
-    listitem: 'li',
-    group: '[role=group]',
-    status: '[role=status]',
-    alert: '[role=alert]',
-  };
-  for (const el of root.querySelectorAll<HTMLElement>(selectors[role] ?? `[role=${role}]`)) {
-    const labelledBy = el.getAttribute('aria-labelledby');
-    const label = labelledBy ? text((el.getRootNode() as ShadowRoot).getElementById(labelledBy)) : text(el);
-    if (name === undefined || (typeof name === 'string' ? label === name : name.test(label))) return el;
-  }
-  return null;
-}
 
 /** The plan card whose heading is `name`. */
 const card = (picker: CkPlanPicker, name: string): HTMLElement | null =>
   byRole(picker.shadowRoot as ShadowRoot, 'heading', name)?.closest('li') ?? null;
 
-const focused = (picker: CkPlanPicker): Element | null => picker.shadowRoot?.activeElement ?? null;
-
-/** Presses Tab until the widget's focused element matches, like a keyboard user looking for it. */
-async function tabTo(picker: CkPlanPicker, target: () => Element | null, max = 25): Promise<void> {
-  for (let i = 0; i < max; i++) {
-    await sendKeys({ press: 'Tab' });
-    if (target() && focused(picker) === target()) return;
-  }
-  throw new Error('Tab never reached the target');
-}
-
 describe('ck-plan-picker', () => {
-  let worker: ReturnType<typeof setupWorker>;
-  let sim: Awaited<ReturnType<typeof createSimulator>>;
+  // A fresh platform per test, on its own API host: plan changes and catalogue edits must not leak between tests.
+  const mock = simulatorPerTest({ hostPerTest: true });
   let client: CreditkitClient | null = null;
 
-  before(async () => {
-    sim = await createSimulator();
-    worker = setupWorker(...mswHandlers(sim, API));
-    await worker.start({ serviceWorker: { url: '/mockServiceWorker.js' }, onUnhandledFrame: 'bypass', quiet: true });
-  });
-  // A fresh platform per test: plan changes and catalogue edits must not leak between tests.
-  beforeEach(async () => {
-    sim = await createSimulator();
-    API = `https://api${++hosts}.creditkit.test`;
-    // Earlier tests' hosts fail fast instead of going out to the network.
-    worker.resetHandlers(
-      ...mswHandlers(sim, API),
-      http.all(/creditkit\.test\//, () => HttpResponse.error()),
-    );
-  });
   afterEach(() => {
     client?.destroy();
     client = null;
   });
-  after(() => worker.stop());
 
   async function mount(
     options: { scenario?: 'healthy' | 'low'; wait?: boolean; retries?: number } = {},
   ): Promise<CkPlanPicker> {
     client = createClient({
-      apiBase: API,
-      fetchSessionToken: () => sim.session(options.scenario ?? 'healthy'),
+      apiBase: mock.api,
+      fetchSessionToken: () => mock.sim.session(options.scenario ?? 'healthy'),
       ...(options.retries === undefined ? {} : { retries: options.retries }),
     });
     const el = await fixture(html`<ck-provider .client=${client}><ck-plan-picker></ck-plan-picker></ck-provider>`);
@@ -206,7 +155,7 @@ describe('ck-plan-picker', () => {
     picker.addEventListener('ck-plan-change', (e) => changes.push(e));
     picker.addEventListener('ck-error', (e) => errors.push(e));
     // The first attempt and the SDK's retry (same Idempotency-Key) both fail.
-    sim.chaos.script = [{ path: '/v1/plan-changes', kind: 503, times: 2 }];
+    mock.sim.chaos.script = [{ path: '/v1/plan-changes', kind: 503, times: 2 }];
     (byRole(picker.shadowRoot as ShadowRoot, 'button', 'Choose Scale') as HTMLElement).click();
     await waitUntil(() => byRole(picker.shadowRoot as ShadowRoot, 'button', 'Switch plan'), 'confirmation shown');
     (byRole(picker.shadowRoot as ShadowRoot, 'button', 'Switch plan') as HTMLElement).click();
@@ -239,7 +188,7 @@ describe('ck-plan-picker', () => {
       description: i === 2 ? long : `🎉 ${plan.description}`,
       features: ['<b>bold</b>', long, '🚀 rockets'],
     }));
-    await sim.engine.updateCatalog('ag_brightwave', { plans: hostile });
+    await mock.sim.engine.updateCatalog('ag_brightwave', { plans: hostile });
     const picker = await mount();
     const root = picker.shadowRoot as ShadowRoot;
     const names = [...root.querySelectorAll('h3')].map((h) => h.textContent ?? '');
@@ -262,7 +211,7 @@ describe('ck-plan-picker', () => {
   });
 
   it('says so when the agency has no plans', async () => {
-    await sim.engine.updateCatalog('ag_brightwave', { plans: [] });
+    await mock.sim.engine.updateCatalog('ag_brightwave', { plans: [] });
     const picker = await mount({ wait: false });
     await waitUntil(() => picker.shadowRoot?.querySelector('.empty'), 'empty state', { timeout: 5000 });
     expect(text(picker.shadowRoot?.querySelector('.empty'))).to.equal('No plans are available right now.');
@@ -271,7 +220,7 @@ describe('ck-plan-picker', () => {
 
   it('shows a skeleton in the same box while loading', async () => {
     // A slow answer rather than none: a request left hanging outlives the test in the service worker.
-    sim.chaos.latencyMs = 2000;
+    mock.sim.chaos.latencyMs = 2000;
     const picker = await mount({ wait: false });
     const base = picker.shadowRoot?.querySelector('[part=base]') as HTMLElement;
     expect(base.getAttribute('aria-busy')).to.equal('true');
@@ -281,7 +230,7 @@ describe('ck-plan-picker', () => {
   });
 
   it('shows an error with retry when the plans cannot be loaded', async () => {
-    sim.chaos.script = [{ path: '/v1/widget', kind: 503, times: 1 }];
+    mock.sim.chaos.script = [{ path: '/v1/widget', kind: 503, times: 1 }];
     const picker = await mount({ wait: false, retries: 0 });
     await waitUntil(() => byRole(picker.shadowRoot as ShadowRoot, 'alert'), 'error shown', { timeout: 8000 });
     const detail = (en as Record<string, string>)['error.internal_error'] ?? en['state.error'];
@@ -292,7 +241,7 @@ describe('ck-plan-picker', () => {
   });
 
   it('says the client is signed out when no session can be had', async () => {
-    client = createClient({ apiBase: API, fetchSessionToken: () => Promise.reject(new Error('no session')) });
+    client = createClient({ apiBase: mock.api, fetchSessionToken: () => Promise.reject(new Error('no session')) });
     const el = await fixture(html`<ck-provider .client=${client}><ck-plan-picker></ck-plan-picker></ck-provider>`);
     const picker = el.querySelector('ck-plan-picker') as CkPlanPicker;
     await waitUntil(() => byRole(picker.shadowRoot as ShadowRoot, 'alert'), 'signed-out shown', { timeout: 8000 });
@@ -302,13 +251,13 @@ describe('ck-plan-picker', () => {
 
   it('marks the plans stale when they cannot be refreshed', async () => {
     const picker = await mount();
-    sim.chaos.offline = true;
+    mock.sim.chaos.offline = true;
     await client?.refresh().catch(() => {});
     await waitUntil(() => picker.shadowRoot?.querySelector('.stale'), 'stale note', { timeout: 5000 });
     expect(text(picker.shadowRoot?.querySelector('.stale'))).to.match(/Plans may be out of date/);
     expect(card(picker, 'Growth')).not.to.equal(null);
     await expect(picker).shadowDom.to.be.accessible();
-    sim.chaos.offline = false;
+    mock.sim.chaos.offline = false;
   });
 
   it('says it is not set up when the provider has a bad configuration', async () => {

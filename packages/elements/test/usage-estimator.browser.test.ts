@@ -1,47 +1,30 @@
-import { createSimulator, mswHandlers, PACKS, PLANS } from '@creditkit/mock';
+import { PACKS, PLANS } from '@creditkit/mock';
 import { type CreditkitClient, createClient } from '@creditkit/sdk';
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { HttpResponse, http } from 'msw';
-import { setupWorker } from 'msw/browser';
 import { en } from '../src/i18n/en.js';
 import { CkProvider } from '../src/provider/provider.js';
 import { define } from '../src/shared/define.js';
 import { CkUsageEstimator } from '../src/usage-estimator/usage-estimator.js';
+import { focused, shadow, simulatorPerTest, tabTo, text } from './queries.js';
 
 define('ck-provider', CkProvider);
 define('ck-usage-estimator', CkUsageEstimator);
 
-/** One API host per test: requests still in flight from the last test's client cannot reach this test's simulator. */
-let API = 'https://api.creditkit.test';
-let hosts = 0;
-const text = (node: Node | null | undefined): string => (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
-const root = (el: CkUsageEstimator): ShadowRoot => el.shadowRoot as ShadowRoot;
-
 /** A form control by its visible label, as a user would find it. */
 function field<T extends HTMLInputElement | HTMLSelectElement>(el: CkUsageEstimator, label: string): T {
-  const found = [...root(el).querySelectorAll('label')].find((l) => text(l) === label);
-  const control = found ? root(el).getElementById(found.htmlFor) : null;
+  const found = [...shadow(el).querySelectorAll('label')].find((l) => text(l) === label);
+  const control = found ? shadow(el).getElementById(found.htmlFor) : null;
   if (!control) throw new Error(`No field labelled "${label}"`);
   return control as T;
 }
 
 /** The live result panel. */
-const result = (el: CkUsageEstimator): HTMLElement | null => root(el).querySelector('.result[role=status]');
-const focused = (el: CkUsageEstimator): Element | null => root(el).activeElement;
-
-/** Presses Tab until `target` has focus. */
-async function tabTo(el: CkUsageEstimator, target: Element, max = 15): Promise<void> {
-  for (let i = 0; i < max; i++) {
-    await sendKeys({ press: 'Tab' });
-    if (focused(el) === target) return;
-  }
-  throw new Error('Tab never reached the target');
-}
+const result = (el: CkUsageEstimator): HTMLElement | null => shadow(el).querySelector('.result[role=status]');
 
 /** Replaces a number field's text from the keyboard: erase from the end, then type. */
 async function retype(el: CkUsageEstimator, input: HTMLInputElement, value: string): Promise<void> {
-  if (focused(el) !== input) await tabTo(el, input);
+  if (focused(el) !== input) await tabTo(el, input, 15);
   await sendKeys({ press: 'End' });
   // Until the field is empty (a slow machine may flush the debounce between two key presses).
   for (let n = 0; n < 20 && (input.value !== '' || input.validity.badInput); n++)
@@ -51,29 +34,14 @@ async function retype(el: CkUsageEstimator, input: HTMLInputElement, value: stri
 }
 
 describe('ck-usage-estimator', () => {
-  let worker: ReturnType<typeof setupWorker>;
-  let sim: Awaited<ReturnType<typeof createSimulator>>;
+  // A fresh platform per test, on its own API host.
+  const mock = simulatorPerTest({ hostPerTest: true });
   let client: CreditkitClient | null = null;
 
-  before(async () => {
-    sim = await createSimulator();
-    worker = setupWorker(...mswHandlers(sim, API));
-    await worker.start({ serviceWorker: { url: '/mockServiceWorker.js' }, onUnhandledFrame: 'bypass', quiet: true });
-  });
-  beforeEach(async () => {
-    sim = await createSimulator();
-    API = `https://api${++hosts}.creditkit.test`;
-    // Earlier tests' hosts fail fast instead of going out to the network.
-    worker.resetHandlers(
-      ...mswHandlers(sim, API),
-      http.all(/creditkit\.test\//, () => HttpResponse.error()),
-    );
-  });
   afterEach(() => {
     client?.destroy();
     client = null;
   });
-  after(() => worker.stop());
 
   async function mount(
     scenario: 'healthy' | 'low' = 'healthy',
@@ -81,7 +49,7 @@ describe('ck-usage-estimator', () => {
     wait = true,
     retries = 3,
   ): Promise<CkUsageEstimator> {
-    client = createClient({ apiBase: API, fetchSessionToken: () => sim.session(scenario), retries });
+    client = createClient({ apiBase: mock.api, fetchSessionToken: () => mock.sim.session(scenario), retries });
     const el = await fixture(html`<ck-provider .client=${client}>
       <ck-usage-estimator calls=${attrs.calls ?? '200'} minutes=${attrs.minutes ?? '3'} messages=${attrs.messages ?? '300'}></ck-usage-estimator>
     </ck-provider>`);
@@ -157,7 +125,7 @@ describe('ck-usage-estimator', () => {
     });
 
     const provider = field<HTMLSelectElement>(el, 'Voice');
-    await tabTo(el, provider);
+    await tabTo(el, provider, 15);
     await sendKeys({ press: 'ArrowDown' });
     // Cartesia on Growth: 1100 per minute → 100 × 2750.
     await waitUntil(() => text(result(el)).includes('Voice credits275 per month'), 'provider applied', {
@@ -182,11 +150,11 @@ describe('ck-usage-estimator', () => {
     ];
     for (const [typed, message] of cases) {
       await retype(el, calls, typed);
-      const described = () => root(el).getElementById(calls.getAttribute('aria-describedby') ?? '');
+      const described = () => shadow(el).getElementById(calls.getAttribute('aria-describedby') ?? '');
       await waitUntil(() => text(described()) === message, `"${typed}" flagged`, { timeout: 5000 });
       expect(calls.getAttribute('aria-invalid')).to.equal('true');
       expect(text(result(el))).to.equal('Correct the highlighted fields to see your estimate.');
-      expect(text(root(el))).not.to.contain('NaN');
+      expect(text(shadow(el))).not.to.contain('NaN');
       await expect(el).shadowDom.to.be.accessible();
     }
     await retype(el, calls, '50');
@@ -201,7 +169,7 @@ describe('ck-usage-estimator', () => {
     expect(field<HTMLInputElement>(el, 'Calls per month').value).to.equal('200');
     expect(field<HTMLInputElement>(el, 'Average minutes per call').value).to.equal('3');
     expect(field<HTMLInputElement>(el, 'SMS per month').value).to.equal('300');
-    expect(text(root(el))).not.to.contain('NaN');
+    expect(text(shadow(el))).not.to.contain('NaN');
   });
 
   it('THREATS 21: hostile plan names in the result are shown as text and trimmed', async () => {
@@ -209,53 +177,53 @@ describe('ck-usage-estimator', () => {
       ...plan,
       name: `<img src=x onerror="window.__pwned=1">\u202e${'x'.repeat(10_000)}`,
     }));
-    await sim.engine.updateCatalog('ag_brightwave', { plans: hostile });
+    await mock.sim.engine.updateCatalog('ag_brightwave', { plans: hostile });
     const el = await mount();
-    const best = root(el).querySelector('[part=best]') as HTMLElement;
+    const best = shadow(el).querySelector('[part=best]') as HTMLElement;
     expect(text(best)).to.match(/^Best fit: <img src=x onerror="window.__pwned=1">x+…$/);
     expect(best.textContent).not.to.match(/[\u202a-\u202e]/);
-    expect(root(el).querySelector('img')).to.equal(null);
+    expect(shadow(el).querySelector('img')).to.equal(null);
     expect((window as { __pwned?: number }).__pwned).to.equal(undefined);
-    expect(text(root(el)).length).to.be.below(1500);
+    expect(text(shadow(el)).length).to.be.below(1500);
     await expect(el).shadowDom.to.be.accessible();
   });
 
   it('shows a skeleton of the result while loading', async () => {
-    sim.chaos.latencyMs = 2000;
+    mock.sim.chaos.latencyMs = 2000;
     const el = await mount('healthy', {}, false);
-    const panel = root(el).querySelector('[part=result]') as HTMLElement;
+    const panel = shadow(el).querySelector('[part=result]') as HTMLElement;
     expect(panel.getAttribute('aria-busy')).to.equal('true');
-    expect(text(root(el).querySelector('[role=status]'))).to.equal('Loading…');
+    expect(text(shadow(el).querySelector('[role=status]'))).to.equal('Loading…');
     // The fields are usable and keep their place while the catalogue loads.
     expect(field<HTMLInputElement>(el, 'Calls per month').value).to.equal('200');
     await expect(el).shadowDom.to.be.accessible();
   });
 
   it('shows an error with retry when the catalogue cannot be loaded', async () => {
-    sim.chaos.script = [{ path: '/v1/widget', kind: 503, times: 1 }];
+    mock.sim.chaos.script = [{ path: '/v1/widget', kind: 503, times: 1 }];
     const el = await mount('healthy', {}, false, 0);
-    await waitUntil(() => root(el).querySelector('[role=alert]'), 'error shown', { timeout: 8000 });
+    await waitUntil(() => shadow(el).querySelector('[role=alert]'), 'error shown', { timeout: 8000 });
     const detail = (en as Record<string, string>)['error.internal_error'] ?? en['state.error'];
-    expect(text(root(el).querySelector('[role=alert]'))).to.contain(detail);
+    expect(text(shadow(el).querySelector('[role=alert]'))).to.contain(detail);
     await expect(el).shadowDom.to.be.accessible();
-    const retry = [...root(el).querySelectorAll('button')].find((b) => text(b) === 'Try again') as HTMLButtonElement;
+    const retry = [...shadow(el).querySelectorAll('button')].find((b) => text(b) === 'Try again') as HTMLButtonElement;
     retry.click();
     await waitUntil(() => text(result(el)).includes('Best fit'), 'estimate after retry', { timeout: 5000 });
   });
 
   it('says the client is signed out when no session can be had', async () => {
-    client = createClient({ apiBase: API, fetchSessionToken: () => Promise.reject(new Error('no session')) });
+    client = createClient({ apiBase: mock.api, fetchSessionToken: () => Promise.reject(new Error('no session')) });
     const wrapper = await fixture(
       html`<ck-provider .client=${client}><ck-usage-estimator></ck-usage-estimator></ck-provider>`,
     );
     const el = wrapper.querySelector('ck-usage-estimator') as CkUsageEstimator;
-    await waitUntil(() => root(el).querySelector('[role=alert]'), 'signed-out shown', { timeout: 8000 });
-    expect(text(root(el).querySelector('[role=alert]'))).to.contain("We can't sign you in right now.");
+    await waitUntil(() => shadow(el).querySelector('[role=alert]'), 'signed-out shown', { timeout: 8000 });
+    expect(text(shadow(el).querySelector('[role=alert]'))).to.contain("We can't sign you in right now.");
     await expect(el).shadowDom.to.be.accessible();
   });
 
   it('says so when the agency has no plans to estimate with', async () => {
-    await sim.engine.updateCatalog('ag_brightwave', { plans: [] });
+    await mock.sim.engine.updateCatalog('ag_brightwave', { plans: [] });
     const el = await mount('healthy', {}, false);
     await waitUntil(() => text(result(el)).includes('No plans'), 'empty state', { timeout: 5000 });
     expect(text(result(el))).to.equal('No plans are available to estimate with right now.');
@@ -264,13 +232,13 @@ describe('ck-usage-estimator', () => {
 
   it('marks the estimate stale when balances cannot be refreshed', async () => {
     const el = await mount();
-    sim.chaos.offline = true;
+    mock.sim.chaos.offline = true;
     await client?.refresh().catch(() => {});
-    await waitUntil(() => root(el).querySelector('.stale'), 'stale note', { timeout: 5000 });
-    expect(text(root(el).querySelector('.stale'))).to.match(/last known balance/);
+    await waitUntil(() => shadow(el).querySelector('.stale'), 'stale note', { timeout: 5000 });
+    expect(text(shadow(el).querySelector('.stale'))).to.match(/last known balance/);
     expect(text(result(el))).to.contain('Best fit: Growth');
     await expect(el).shadowDom.to.be.accessible();
-    sim.chaos.offline = false;
+    mock.sim.chaos.offline = false;
   });
 
   it('says it is not set up when the provider has a bad configuration', async () => {
@@ -282,8 +250,8 @@ describe('ck-usage-estimator', () => {
         html`<ck-provider api-base="javascript:alert(1)" session-endpoint="/s"><ck-usage-estimator></ck-usage-estimator></ck-provider>`,
       );
       const el = wrapper.querySelector('ck-usage-estimator') as CkUsageEstimator;
-      await waitUntil(() => root(el).querySelector('[role=alert]'), 'config error shown');
-      expect(text(root(el).querySelector('[role=alert]'))).to.equal('This widget is not set up correctly.');
+      await waitUntil(() => shadow(el).querySelector('[role=alert]'), 'config error shown');
+      expect(text(shadow(el).querySelector('[role=alert]'))).to.equal('This widget is not set up correctly.');
       expect(String(logged[0])).to.contain('api-base');
       await expect(el).shadowDom.to.be.accessible();
     } finally {

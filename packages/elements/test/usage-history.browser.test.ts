@@ -1,64 +1,17 @@
 import type { LedgerEntry } from '@creditkit/contract';
-import { createSimulator, mswHandlers, type Scenario } from '@creditkit/mock';
-import { type ClientOptions, type CreditkitClient, createClient, formatCredits, formatNumber } from '@creditkit/sdk';
+import { type CreditkitClient, createClient, formatCredits, formatNumber } from '@creditkit/sdk';
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { http } from 'msw';
-import { setupWorker } from 'msw/browser';
 import { CkProvider } from '../src/provider/provider.js';
 import { define } from '../src/shared/define.js';
 import { CkUsageHistory } from '../src/usage-history/usage-history.js';
+import { byRole, getByRole, nameOf, norm, shadow, simulatorPerTest } from './queries.js';
 
 define('ck-provider', CkProvider);
 define('ck-usage-history', CkUsageHistory);
 
-const API = 'https://api.creditkit.test';
 const LOCALE = 'en-US';
-
-// ---- a tiny "by role and name" query inside a shadow root
-
-const ROLES: Record<string, string> = {
-  button: 'button:not([role]), [role=button]',
-  img: '[role=img]',
-  table: 'table',
-  alert: '[role=alert]',
-  status: '[role=status]',
-  list: 'ul, ol, [role=list]',
-};
-const norm = (text: string | null | undefined): string => (text ?? '').replace(/\s+/g, ' ').trim();
-
-function nameOf(el: Element): string {
-  const label = el.getAttribute('aria-label');
-  if (label) return norm(label);
-  const root = el.getRootNode() as ShadowRoot;
-  const by = el.getAttribute('aria-labelledby');
-  if (by)
-    return norm(
-      by
-        .split(/\s+/)
-        .map((id) => root.getElementById(id)?.textContent)
-        .join(' '),
-    );
-  if (el instanceof HTMLTableElement) return norm(el.caption?.textContent);
-  return norm(el.textContent);
-}
-
-function allByRole(host: Element, role: string, name?: string | RegExp): HTMLElement[] {
-  const found = [...(host.shadowRoot as ShadowRoot).querySelectorAll<HTMLElement>(ROLES[role] ?? `[role=${role}]`)];
-  if (name === undefined) return found;
-  return found.filter((el) => (typeof name === 'string' ? nameOf(el) === name : name.test(nameOf(el))));
-}
-
-const byRole = (host: Element, role: string, name?: string | RegExp): HTMLElement | null =>
-  allByRole(host, role, name)[0] ?? null;
-
-function getByRole(host: Element, role: string, name?: string | RegExp): HTMLElement {
-  const found = byRole(host, role, name);
-  if (!found) throw new Error(`No ${role}${name === undefined ? '' : ` named ${name}`}`);
-  return found;
-}
-
-const shadow = (el: Element): ShadowRoot => el.shadowRoot as ShadowRoot;
 
 const visible = (el: Element | null): boolean => Boolean(el && (el as HTMLElement).checkVisibility());
 
@@ -79,31 +32,9 @@ const expectedChange = (e: LedgerEntry): string =>
 const parse = (text: string): number => Math.round(Number(text.replace(/,/g, '').replace('\u2212', '-')) * 1000);
 
 describe('ck-usage-history', () => {
-  let worker: ReturnType<typeof setupWorker>;
-  let sim: Awaited<ReturnType<typeof createSimulator>>;
-  const clients: CreditkitClient[] = [];
-
-  before(async () => {
-    worker = setupWorker();
-    await worker.start({ serviceWorker: { url: '/mockServiceWorker.js' }, onUnhandledFrame: 'bypass', quiet: true });
-  });
-  after(() => worker.stop());
-
   // A fresh platform per test (live clock: the simulator seeds six days of calls for 'healthy').
-  beforeEach(async () => {
-    sim = await createSimulator();
-    worker.resetHandlers(...mswHandlers(sim, API));
-  });
-  afterEach(() => {
-    for (const client of clients.splice(0)) client.destroy();
-  });
-
-  const connect = (scenario: Scenario = 'healthy', options: Partial<ClientOptions> = {}): CreditkitClient => {
-    const s = sim;
-    const client = createClient({ apiBase: API, fetchSessionToken: () => s.session(scenario), ...options });
-    clients.push(client);
-    return client;
-  };
+  const mock = simulatorPerTest();
+  const { clients, connect } = mock;
 
   async function mount(client: CreditkitClient, pool = 'voice'): Promise<CkUsageHistory> {
     const el = await fixture(
@@ -210,7 +141,7 @@ describe('ck-usage-history', () => {
   });
 
   it('pages the ledger with "Show more" until the last page', async () => {
-    for (let i = 0; i < 15; i++) await sim.controls.call('healthy', 20 + i, 'cartesia');
+    for (let i = 0; i < 15; i++) await mock.sim.controls.call('healthy', 20 + i, 'cartesia');
     const client = connect();
     const el = await mount(client);
     await ready(el);
@@ -233,7 +164,7 @@ describe('ck-usage-history', () => {
     await expect(el).shadowDom.to.be.accessible();
 
     // A refresh brings the new entry in on top and keeps the older pages already loaded.
-    await sim.controls.call('healthy', 42, 'deepgram');
+    await mock.sim.controls.call('healthy', 42, 'deepgram');
     await waitUntil(() => ledgerRows(el).length === all.length + 1, 'new entry on top', { timeout: 8000 });
     expect(ledgerRows(el)[0]?.[1]).to.equal('Call, Deepgram, 42 sec');
     expect(ledgerRows(el).at(-1)?.[1]).to.equal('Included credits from your plan');
@@ -241,7 +172,7 @@ describe('ck-usage-history', () => {
 
   it('exports the loaded rows as CSV, quoting and defusing formulas (CSV injection)', async () => {
     const grant = (note: string) =>
-      sim.engine.manualGrant('ag_brightwave', 'sa_healthy', { pool: 'voice', credits: 1000, note });
+      mock.sim.engine.manualGrant('ag_brightwave', 'sa_healthy', { pool: 'voice', credits: 1000, note });
     await grant('=HYPERLINK("http://x")');
     await grant('Promo, "spring"\nthanks');
     await grant('@SUM(A1:A2)');
@@ -319,7 +250,7 @@ describe('ck-usage-history', () => {
     await ready(el);
     const before = ledgerRows(el).length;
     const totalBefore = nameOf(getByRole(el, 'img'));
-    await sim.controls.call('healthy', 60, 'elevenlabs');
+    await mock.sim.controls.call('healthy', 60, 'elevenlabs');
     await waitUntil(() => ledgerRows(el)[0]?.[1] === 'Call, ElevenLabs, 1 min', 'new call listed', { timeout: 8000 });
     const balance = client.$balances.voice.get();
     expect(ledgerRows(el)[0]?.[3]).to.equal(formatCredits(balance?.available ?? Number.NaN, LOCALE, 3));
@@ -344,9 +275,9 @@ describe('ck-usage-history', () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const s = sim;
-    worker.use(
-      http.get(`${API}/v1/usage`, async ({ request }) => {
+    const s = mock.sim;
+    mock.worker.use(
+      http.get(`${mock.api}/v1/usage`, async ({ request }) => {
         await gate;
         return s.fetch(request);
       }),
@@ -367,7 +298,7 @@ describe('ck-usage-history', () => {
 
   it('shows a localized error with a retry when the ledger fails (THREATS 27), and recovers', async () => {
     // 1 try + 3 retries of the GET.
-    sim.chaos.script = [{ path: '/v1/ledger', kind: 503, times: 4 }];
+    mock.sim.chaos.script = [{ path: '/v1/ledger', kind: 503, times: 4 }];
     const el = await mount(connect());
     const errors: Event[] = [];
     el.addEventListener('ck-error', (e) => errors.push(e));
@@ -385,8 +316,8 @@ describe('ck-usage-history', () => {
     const el = await mount(connect('healthy', { retries: 0 }));
     await ready(el);
     const rows = ledgerRows(el).length;
-    sim.chaos.script = [{ path: '/v1/usage', kind: 503 }];
-    await sim.controls.call('healthy', 30);
+    mock.sim.chaos.script = [{ path: '/v1/usage', kind: 503 }];
+    await mock.sim.controls.call('healthy', 30);
     await waitUntil(() => norm(shadow(el).textContent).includes("We couldn't update the history."), 'stale', {
       timeout: 8000,
     });
@@ -401,7 +332,7 @@ describe('ck-usage-history', () => {
 
   it('says it cannot sign in when the session endpoint refuses (THREATS 3)', async () => {
     const client = createClient({
-      apiBase: API,
+      apiBase: mock.api,
       fetchSessionToken: () => Promise.reject(Object.assign(new Error('refused'), { status: 401 })),
     });
     clients.push(client);
