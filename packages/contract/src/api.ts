@@ -46,6 +46,11 @@ export const WidgetBootstrap = z.object({
   customQuantities: z.array(CustomQuantity),
   /** The current plan's rate card. */
   rateCard: RateCard,
+  /**
+   * Millicredits charged to the client per pool for usage in the last `days` days up to `serverTime`,
+   * so a widget can say how long the credits last without a second request before first render.
+   */
+  recentUsage: z.object({ days: z.int().check(z.minimum(1)), voice: Millicredits, sms: Millicredits }),
 });
 export type WidgetBootstrap = z.infer<typeof WidgetBootstrap>;
 

@@ -40,7 +40,11 @@ export const ERROR_STATUS = {
 /** The one error shape every endpoint returns. */
 export const ErrorBody = z.object({
   error: z.object({
-    code: ErrorCode,
+    /**
+     * One of ERROR_CODES, but a plain string on the wire: a newer server may add codes, and a client
+     * that does not know one must still read the error (it can fall back on the HTTP status).
+     */
+    code: z.string(),
     message: z.string(),
     requestId: z.string(),
     /** For `invalid_request`: the offending fields, as `path: problem`. */

@@ -1,2 +1,2 @@
-export * from './node.js';
 export { mswHandlers } from './msw.js';
+export * from './node.js';

@@ -54,6 +54,8 @@ import { autoRefillView, balancesView, entryView, poolView, purchaseView, quoteV
 
 export const QUOTE_TTL_MS = 10 * 60 * 1000;
 const DAY_MS = 86_400_000;
+/** The window of `recentUsage` in the bootstrap (how long the credits last at the recent pace). */
+const RECENT_USAGE_DAYS = 7;
 
 export interface EngineOptions {
   store?: Store;
@@ -399,6 +401,14 @@ export class Engine {
       const loaded = await this.#load(ctx, accountId);
       await this.#save(ctx, loaded);
       const { account, agency } = loaded;
+      // Usage charged in the last 7 days, so the widgets need no second request before first render.
+      const recentUsage = { days: RECENT_USAGE_DAYS, voice: 0, sms: 0 };
+      const from = ctx.now - RECENT_USAGE_DAYS * DAY_MS;
+      for (const e of await ctx.tx.entries(accountId, { kind: 'usage', from, to: ctx.now + 1 })) {
+        recentUsage[e.pool] -= e.delta.included + e.delta.purchased;
+      }
+      recentUsage.voice = Math.max(0, recentUsage.voice);
+      recentUsage.sms = Math.max(0, recentUsage.sms);
       return {
         serverTime: iso(ctx.now),
         brand: agency.brand,
@@ -413,6 +423,7 @@ export class Engine {
         packs: agency.packs,
         customQuantities: agency.billingMode === 'in_app' ? agency.customQuantities : [],
         rateCard: rateCardOf(account, agency),
+        recentUsage,
       };
     });
   }

@@ -276,6 +276,30 @@ describe('usage', () => {
     assert.equal(await codeOf(sms(w, sub, 1, 'FR')), 'rate_not_found');
   });
 
+  test('the bootstrap carries what the client was charged for usage in the last 7 days, per pool', async () => {
+    const w = await createWorld();
+    const sub = await w.createSub();
+    assert.deepEqual((await w.engine.bootstrap(sub)).recentUsage, { days: 7, voice: 0, sms: 0 });
+    const first = await voice(w, sub, 60, 'deepgram');
+    w.clock.advance(3 * DAY);
+    const text = await sms(w, sub, 2, 'US');
+    const second = await voice(w, sub, 2, 'deepgram');
+    await w.engine.manualGrant(w.agencyId, sub, { pool: 'voice', credits: 5 * CREDIT }); // not usage: not counted
+    const charged = (r: { charged: { client: number } }) => r.charged.client;
+    assert.deepEqual((await w.engine.bootstrap(sub)).recentUsage, {
+      days: 7,
+      voice: charged(first) + charged(second),
+      sms: charged(text),
+    });
+    // Four days later the first call is more than 7 days old.
+    w.clock.advance(4 * DAY + 1);
+    assert.deepEqual((await w.engine.bootstrap(sub)).recentUsage, {
+      days: 7,
+      voice: charged(second),
+      sms: charged(text),
+    });
+  });
+
   test('included credits are consumed first, purchased only after them', async () => {
     const w = await createWorld();
     const sub = await w.createSub();

@@ -20,13 +20,15 @@ import type {
   RateCard,
   StreamEvent,
   UsageSeries,
+  WidgetBootstrap,
 } from '@creditkit/contract';
 import * as schemas from '@creditkit/contract/browser';
 import { POOLS } from '@creditkit/contract/browser';
-import { atom, computed, onMount, type ReadableAtom, type WritableAtom } from 'nanostores';
+import { atom, type ReadableAtom, type WritableAtom } from 'nanostores';
 import { type ClientOptions, readConfig } from './config.js';
 import { createCore } from './core.js';
 import { CreditkitError } from './errors.js';
+import { formatCredits, formatDate, formatMoney, formatNumber } from './format.js';
 import { type ConnectionState, createLive } from './live.js';
 import { noop, same } from './util.js';
 
@@ -74,7 +76,10 @@ export interface CreditkitClient {
   readonly $purchases: ReadableAtom<Readonly<Record<string, Purchase>>>;
   /** Per pool: what the available credits buy, e.g. `{ deepgram: 412 }` minutes or `{ US: 300 }` SMS. */
   readonly $equivalents: Readonly<Record<Pool, ReadableAtom<Record<string, number> | null>>>;
-  /** Per pool: days the available credits last at the last 7 days' average use (null: no use). Loads usage when mounted. */
+  /**
+   * Per pool: whole days the available credits last at the average use of the last 7 days (null: no use).
+   * From the bootstrap's `recentUsage`, plus the usage each later balance reports: no request of its own.
+   */
   readonly $runway: Readonly<Record<Pool, ReadableAtom<number | null>>>;
   /** The latest status change of a pool after the first load. */
   readonly $transition: ReadableAtom<StatusTransition | null>;
@@ -87,9 +92,12 @@ export interface CreditkitClient {
   refresh(): Promise<Balances>;
   /** After `signed-out` or `error` (the "try again" button): loads if needed, then reconnects or re-reads. */
   retry(): Promise<void>;
-  /** Stops everything and forgets the session token. */
+  /**
+   * Final: stops the stream, aborts requests and retries in flight, forgets the session token. Nothing
+   * starts again afterwards; later `connect()` releases and calls are harmless.
+   */
   destroy(): void;
-  /** Now, by the API server's clock (ms since the epoch). */
+  /** Now, by the API server's clock (ms since the epoch), once the first answer has set it. */
   serverNow(): number;
 
   quote(request: QuoteRequest, options?: { signal?: AbortSignal }): Promise<Quote>;
@@ -116,9 +124,23 @@ export interface CreditkitClient {
 
 const TERMINAL: readonly string[] = ['succeeded', 'failed', 'canceled'];
 const DAY = 86_400_000;
-const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 const perPool = <T>(make: (pool: Pool) => T): Record<Pool, T> =>
   Object.fromEntries(POOLS.map((pool) => [pool, make(pool)])) as Record<Pool, T>;
+/**
+ * A store derived from two of the client's stores. Not nanostores' `computed`: its lazy mount machinery
+ * is ~0.45 KiB gzip of the SDK's 9 KiB budget, and these inputs live exactly as long as the client, so
+ * listening to them for good leaks nothing. An equal (deep) result wakes no subscriber.
+ */
+const derive = <A, B, T>(a: ReadableAtom<A>, b: ReadableAtom<B>, compute: (a: A, b: B) => T): ReadableAtom<T> => {
+  const $derived = atom(compute(a.get(), b.get()));
+  const update = (): void => {
+    const value = compute(a.get(), b.get());
+    if (!same($derived.get(), value)) $derived.set(value);
+  };
+  a.listen(update);
+  b.listen(update);
+  return $derived;
+};
 /** How many `per` the available credits cover, whole (a negative balance covers none). */
 const covers = (balance: PoolBalance, per: number): number => Math.floor(Math.max(0, balance.available) / per);
 
@@ -155,7 +177,7 @@ export function createClient(options: ClientOptions): CreditkitClient {
   const $rateCard = atom<RateCard | null>(null);
   const $purchases = atom<Readonly<Record<string, Purchase>>>({});
   const $transition = atom<StatusTransition | null>(null);
-  const $currentPlan = computed([$plans, $currentPlanId], (plans, id) => plans.find((p) => p.id === id) ?? null);
+  const $currentPlan = derive($plans, $currentPlanId, (plans, id) => plans.find((p) => p.id === id) ?? null);
 
   // Coalesced writes: at most one flush per 100 ms, so no store is written more than 10 times a second;
   // an unchanged value (deep-equal) is not written at all.
@@ -177,20 +199,31 @@ export function createClient(options: ClientOptions): CreditkitClient {
     if (!flushTimer && pending.size) flushTimer = setTimeout(flush, Math.max(0, lastFlush + 100 - Date.now()));
   };
 
-  const statuses: Partial<Record<Pool, PoolStatus>> = {};
+  /** Usage charged per pool since `recentFrom` (server ms): the bootstrap's last days, then each balance's. */
+  const $recent = atom<WidgetBootstrap['recentUsage'] | null>(null);
+  let recentFrom = 0;
+  const applied: Partial<Record<Pool, PoolBalance>> = {};
   let appliedSeq = -1;
   let planSeq = -1;
   /** Applies a snapshot unless a newer one was applied: the seq shown never goes back (29). */
   const applyBalances = (balances: Balances): void => {
     if (balances.seq < appliedSeq) return;
     appliedSeq = balances.seq;
+    let recent = $recent.get();
     for (const pool of POOLS) {
       const balance = balances[pool];
-      const from = statuses[pool];
-      statuses[pool] = balance.status;
-      if (from && from !== balance.status) $transition.set({ pool, from, to: balance.status, balance });
+      const last = applied[pool];
+      applied[pool] = balance;
       put($balances[pool], balance);
+      if (!last) continue;
+      const from = last.status;
+      if (from !== balance.status) $transition.set({ pool, from, to: balance.status, balance });
+      // Used since the last snapshot (`usedThisPeriod` starts again from 0 in a new period).
+      const used = balance.usedThisPeriod - (balance.usedThisPeriod < last.usedThisPeriod ? 0 : last.usedThisPeriod);
+      if (recent && used)
+        recent = { ...recent, [pool]: recent[pool] + used, days: (core.serverNow() - recentFrom) / DAY };
     }
+    if (recent) put($recent, recent);
     put($seq, balances.seq);
     $stale.set(false);
   };
@@ -221,8 +254,22 @@ export function createClient(options: ClientOptions): CreditkitClient {
   const startLive = (): void => {
     if (users) live.start();
   };
-  const load = (): Promise<void> =>
-    (loading ??= core.request('GET', '/v1/widget', schemas.WidgetBootstrap).then(
+  /**
+   * Builds the formatters the first render needs (~100 ms on a slow phone) while the bootstrap is on its
+   * way. The agency's locale and currency come with it: the `locale` option or the browser's stands in, and
+   * USD for the currency (the slow part is the locale's number data, which every currency shares).
+   */
+  const warm = (): void => {
+    const locale = config.locale ?? globalThis.navigator?.language;
+    formatNumber(0, locale);
+    formatCredits(0, locale);
+    formatMoney({ amount: 0, currency: 'USD' }, locale);
+    formatDate(0, locale);
+  };
+  const load = (): Promise<void> => {
+    if (loading) return loading;
+    (globalThis.requestIdleCallback ?? setTimeout)(warm);
+    return (loading = core.request('GET', '/v1/widget', schemas.WidgetBootstrap).then(
       (w) => {
         core.syncTime(w.serverTime);
         $brand.set(w.brand);
@@ -237,6 +284,8 @@ export function createClient(options: ClientOptions): CreditkitClient {
         $customQuantities.set(w.customQuantities);
         $rateCard.set(w.rateCard);
         applyBalances(w.balances);
+        $recent.set(w.recentUsage);
+        recentFrom = Date.parse(w.serverTime) - w.recentUsage.days * DAY;
         flush();
         live.resumeFrom(w.balances.seq);
         if ($connection.get() === 'error' || $connection.get() === 'signed-out') $connection.set('idle');
@@ -244,10 +293,11 @@ export function createClient(options: ClientOptions): CreditkitClient {
       },
       (error: CreditkitError) => {
         loading = null;
-        if (error.code !== 'session' && error.code !== 'config') $connection.set('error');
+        if (!['session', 'config', 'aborted'].includes(error.code)) $connection.set('error');
         throw setError(error);
       },
     ));
+  };
 
   let refreshing: Promise<Balances> | null = null;
   const refresh = (): Promise<Balances> =>
@@ -278,6 +328,9 @@ export function createClient(options: ClientOptions): CreditkitClient {
     if (!known || !TERMINAL.includes(known.status) || TERMINAL.includes(purchase.status)) {
       $purchases.set({ ...$purchases.get(), [purchase.id]: purchase });
     }
+    // A paid checkout saves the payment method auto-refill uses: re-read the settings the store shows.
+    if (purchase.status === 'succeeded' && known?.status !== 'succeeded' && $autoRefill.get())
+      autoRefill('GET').catch(noop);
     return purchase;
   };
 
@@ -318,20 +371,14 @@ export function createClient(options: ClientOptions): CreditkitClient {
   const usage: CreditkitClient['usage'] = (query, o = {}) =>
     core.request('GET', '/v1/usage', schemas.UsageSeries, { ...o, query });
 
-  const $runway = perPool((pool) => {
-    const $daily = atom<number | null>(null);
-    onMount($daily, () => {
-      const now = core.serverNow();
-      usage({ pool, from: day(now - 6 * DAY), to: day(now) }).then(
-        (series) => $daily.set(series.buckets.reduce((sum, b) => sum + b.credits, 0) / 7 || null),
-        noop,
-      );
-    });
-    return computed([$balances[pool], $daily], (balance, daily) => (balance && daily ? covers(balance, daily) : null));
-  });
+  const $runway = perPool((pool) =>
+    derive($balances[pool], $recent, (balance, recent) =>
+      balance && recent?.[pool] ? covers(balance, recent[pool] / recent.days) : null,
+    ),
+  );
 
   const $equivalents = perPool((pool) =>
-    computed([$balances[pool], $rateCard], (balance, card) => {
+    derive($balances[pool], $rateCard, (balance, card) => {
       if (!balance || !card) return null;
       const out: Record<string, number> = {};
       for (const [key, rate] of Object.entries(card[pool] as Record<string, number>)) {
@@ -370,7 +417,8 @@ export function createClient(options: ClientOptions): CreditkitClient {
       users++;
       load().then(startLive, noop);
       return () => {
-        if (connected && !--users) live.stop();
+        // Late releases (after destroy() set users to 0) never push the count below zero.
+        if (connected && !(users = Math.max(0, users - 1))) live.stop();
         connected = false;
       };
     },
@@ -383,9 +431,9 @@ export function createClient(options: ClientOptions): CreditkitClient {
       }),
     destroy() {
       users = 0;
+      core.close(); // aborts what is in flight; live.start() refuses from now on
       live.stop();
       flush();
-      core.signOut();
     },
     serverNow: core.serverNow,
     quote: (request, o = {}) => core.request('POST', '/v1/quotes', schemas.Quote, { ...o, body: request }),

@@ -65,7 +65,7 @@ export interface Config extends Required<Omit<ClientOptions, 'sessionEndpoint' |
 const positive = (options: ClientOptions, name: keyof ClientOptions, fallback: number): number => {
   const value = options[name] ?? fallback;
   if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
-    throw configError(name, 'must be a non-negative number of milliseconds or a count.');
+    throw configError(name, 'must be a number ≥ 0.');
   }
   return value;
 };
@@ -73,14 +73,11 @@ const positive = (options: ClientOptions, name: keyof ClientOptions, fallback: n
 /** Checks the options without touching the network; every failure names the option and what was expected. */
 export function readConfig(options: ClientOptions): Config {
   if (!options || typeof options !== 'object')
-    throw configError('options', 'must be an object such as { apiBase, sessionEndpoint }.');
+    throw configError('options', 'must be an object { apiBase, sessionEndpoint }.');
   // First, before anything can be sent or echoed: a secret key anywhere in the options (THREATS 1).
   for (const [key, value] of Object.entries(options)) {
     if (looksSecret(value)) {
-      throw configError(
-        key,
-        'holds what looks like a secret key: secret keys stay on your server. Give the SDK a session endpoint that mints short-lived session tokens.',
-      );
+      throw configError(key, 'looks like a secret key: keep it on your server, give a session endpoint.');
     }
   }
   const { apiBase, sessionEndpoint, fetchSessionToken, locale } = options;
@@ -89,16 +86,10 @@ export function readConfig(options: ClientOptions): Config {
     base = new URL(apiBase);
   } catch {}
   if (typeof apiBase !== 'string' || !base || !isSafeUrl(base) || base.search || base.hash || base.username) {
-    throw configError(
-      'apiBase',
-      'must be an absolute https: URL such as "https://api.example.com" (http: only for localhost).',
-    );
+    throw configError('apiBase', 'must be an https: URL (http: only for localhost).');
   }
   if ((sessionEndpoint === undefined) === (fetchSessionToken === undefined)) {
-    throw configError(
-      'sessionEndpoint',
-      'is required: give either sessionEndpoint (a URL on your site returning { token, expiresAt }) or fetchSessionToken, not both.',
-    );
+    throw configError('sessionEndpoint', 'is required (or fetchSessionToken, not both).');
   }
   if (sessionEndpoint !== undefined) {
     let url: URL | undefined;
@@ -106,21 +97,21 @@ export function readConfig(options: ClientOptions): Config {
       url = new URL(sessionEndpoint, pageUrl());
     } catch {}
     if (typeof sessionEndpoint !== 'string' || !sessionEndpoint || !url || !isSafeUrl(url)) {
-      throw configError('sessionEndpoint', 'must be a path or https: URL on your site, such as "/creditkit/session".');
+      throw configError('sessionEndpoint', 'must be a path or https: URL on your site.');
     }
   }
   if (fetchSessionToken !== undefined && typeof fetchSessionToken !== 'function') {
-    throw configError('fetchSessionToken', 'must be a function returning a promise of { token, expiresAt }.');
+    throw configError('fetchSessionToken', 'must be a function returning { token, expiresAt }.');
   }
   if (locale !== undefined) {
     try {
       Intl.getCanonicalLocales(locale);
     } catch {
-      throw configError('locale', 'must be a BCP 47 language tag such as "en-US" or "pt-BR".');
+      throw configError('locale', 'must be a BCP 47 tag such as "en-US".');
     }
   }
   const fetcher = options.fetch ?? globalThis.fetch;
-  if (typeof fetcher !== 'function') throw configError('fetch', 'must be a fetch function.');
+  if (typeof fetcher !== 'function') throw configError('fetch', 'must be a function.');
   return {
     apiBase: base.href.replace(/\/+$/, ''),
     sessionEndpoint,

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@creditkit/contract';
 import {
   type CheckFailure,
   type CheckResult,
@@ -53,22 +54,33 @@ export type Core = ReturnType<typeof createCore>;
  *   network failures, timeouts, 429 and 5xx, honouring Retry-After in seconds or as an HTTP date (26, 27);
  * - after a 401: one token refresh shared by every concurrent caller, then one retry, same key (4);
  * - every 2xx body parsed with its contract schema; a failure is a `protocol` error naming the endpoint (28);
- * - token expiry judged on the API server's clock, never the browser's (33).
+ * - token expiry judged on the API server's clock, never the browser's (33);
+ * - `close()` is final: it aborts every request, retry wait and token fetch in flight, and refuses new ones.
  */
 export function createCore(config: Config, onSessionFailure: (error: CreditkitError) => void) {
   const { apiBase, timeoutMs, retries, fetch: send } = config;
+  const closer = new AbortController();
+  const closed = closer.signal;
+  const destroyed = (): CreditkitError => new CreditkitError('aborted', 'creditkit: the client was destroyed.');
 
-  // ---- server clock: offset of the API server's clock from ours
+  // ---- server clock: offset of the API server's clock from ours, known after the first answer
   let skew = 0;
+  let synced = false;
   const serverNow = (): number => Date.now() + skew;
+  const setSkew = (value: number): void => {
+    skew = value;
+    synced = true;
+    // A token that came before the clock was known: its refresh margin is judged now (33).
+    if (margin < 0) margin = Math.min(60_000, Math.max(0, expiresAt - serverNow()) / 4);
+  };
   /** `Date` headers have one-second resolution: take them only when they disagree by more than that. */
   const syncDate = (response: Response): void => {
-    const date = Date.parse(response.headers.get('date') ?? '');
-    if (date && Math.abs(date + 500 - Date.now() - skew) > 1500) skew = date + 500 - Date.now();
+    const date = Date.parse(response.headers.get('date') ?? '') + 500;
+    if (date) setSkew(Math.abs(date - Date.now() - skew) > 1500 ? date - Date.now() : skew);
   };
   const syncTime = (iso: string | undefined): void => {
     const time = Date.parse(iso ?? '');
-    if (time) skew = time - Date.now();
+    if (time) setSkew(time - Date.now());
   };
 
   // ---- session token, in memory only
@@ -82,19 +94,21 @@ export function createCore(config: Config, onSessionFailure: (error: CreditkitEr
     if (looksSecret(s?.token)) {
       throw configError(
         config.sessionEndpoint ? 'sessionEndpoint' : 'fetchSessionToken',
-        'returned a secret key instead of a session token: mint one with POST /v1/sessions on your server.',
+        'returned a secret key, not a session token (mint one with POST /v1/sessions).',
       );
     }
     if (typeof s?.token !== 'string' || !s.token || s.token.length > 4096 || !check(Timestamp, s.expiresAt).success) {
-      throw new CreditkitError('protocol', 'creditkit: the session endpoint must return JSON { token, expiresAt }.', {
+      throw new CreditkitError('protocol', 'creditkit: the session endpoint must return { token, expiresAt }.', {
         endpoint: 'session',
       });
     }
-    syncTime(s.serverTime);
     token = s.token;
     expiresAt = Date.parse(s.expiresAt as string);
-    // Refresh a quarter of the lifetime (at most a minute) before expiry.
-    margin = Math.min(60_000, Math.max(0, expiresAt - serverNow()) / 4);
+    // Refresh a quarter of the lifetime (at most a minute) before expiry, by the server's clock: without
+    // `serverTime` and before any answer, the margin waits for the first answer to set the clock.
+    margin = -1;
+    syncTime(s.serverTime);
+    if (synced) setSkew(skew); // the clock is known: judge the margin now
     return token;
   };
 
@@ -102,6 +116,7 @@ export function createCore(config: Config, onSessionFailure: (error: CreditkitEr
   const obtain = async (): Promise<string> => {
     for (let attempt = 1; ; attempt++) {
       try {
+        if (attempt > 1) await sleep(backoff(500, attempt - 2), closed);
         const value = config.fetchSessionToken
           ? await Promise.race([
               config.fetchSessionToken(),
@@ -110,8 +125,10 @@ export function createCore(config: Config, onSessionFailure: (error: CreditkitEr
               ),
             ])
           : await request<unknown>('POST', config.sessionEndpoint as string, null, {}, false);
+        closed.throwIfAborted();
         return accept(value);
       } catch (error) {
+        if (closed.aborted) throw destroyed();
         const e = error as CreditkitError;
         if (e.code === 'config' || e.status === 401 || e.status === 403 || attempt >= SESSION_ATTEMPTS) {
           const failure =
@@ -125,7 +142,6 @@ export function createCore(config: Config, onSessionFailure: (error: CreditkitEr
           onSessionFailure(failure);
           throw failure;
         }
-        await sleep(backoff(500, attempt - 1));
       }
     }
   };
@@ -140,7 +156,7 @@ export function createCore(config: Config, onSessionFailure: (error: CreditkitEr
 
   /** The current token, refreshed first when it is within its margin of expiry by the server's clock. */
   const getToken = (): Promise<string> =>
-    token && serverNow() < expiresAt - margin && !refreshing ? Promise.resolve(token) : refresh();
+    token && (!synced || serverNow() < expiresAt - margin) && !refreshing ? Promise.resolve(token) : refresh();
 
   /** ms until the token should be refreshed (by the server's clock). */
   const tokenTtl = (): number => expiresAt - margin - serverNow();
@@ -154,8 +170,10 @@ export function createCore(config: Config, onSessionFailure: (error: CreditkitEr
       endpoint,
       requestId: body?.error.requestId ?? response.headers.get('x-request-id') ?? undefined,
     };
+    // The code is the server's even when this version does not know it (a newer server): a typed error
+    // with the server's message, not a protocol error. Widgets localize unknown codes generically.
     return body
-      ? new CreditkitError(body.error.code, `${endpoint}: ${body.error.message}`, details)
+      ? new CreditkitError(body.error.code as ErrorCode, `${endpoint}: ${body.error.message}`, details)
       : new CreditkitError(
           status === 429 ? 'rate_limited' : status >= 500 ? 'internal_error' : 'protocol',
           `${endpoint} answered ${status} without the error shape.`,
@@ -171,9 +189,10 @@ export function createCore(config: Config, onSessionFailure: (error: CreditkitEr
     method: 'GET' | 'POST' | 'PUT',
     path: string,
     schema: Schema<T> | null,
-    { query, body, key, signal }: RequestOptions = {},
+    { query, body, key, signal: caller }: RequestOptions = {},
     auth = true,
   ): Promise<T> {
+    const signal = caller ? AbortSignal.any([caller, closed]) : closed;
     const url = new URL(auth ? apiBase + path : path, pageUrl());
     for (const [name, value] of Object.entries(query ?? {}))
       if (value !== undefined) url.searchParams.set(name, String(value));
@@ -183,6 +202,7 @@ export function createCore(config: Config, onSessionFailure: (error: CreditkitEr
     const retryable = method !== 'POST' || key !== undefined;
     let reauthorized = false;
     for (let attempt = 0; ; attempt++) {
+      if (signal.aborted) throw aborted(signal.reason);
       const headers: Record<string, string> = { accept: 'application/json' };
       const used = auth ? await getToken() : '';
       if (auth) headers.authorization = `Bearer ${used}`;
@@ -198,7 +218,7 @@ export function createCore(config: Config, onSessionFailure: (error: CreditkitEr
           body: body === undefined ? null : JSON.stringify(body),
           credentials: auth ? 'omit' : 'same-origin',
           cache: 'no-store',
-          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+          signal: AbortSignal.any([signal, timeout]),
         });
         if (auth) syncDate(response);
         if (response.ok) {
@@ -216,7 +236,7 @@ export function createCore(config: Config, onSessionFailure: (error: CreditkitEr
         error = await failure(response, endpoint);
       } catch (thrown) {
         if (thrown instanceof CreditkitError) throw thrown;
-        if (signal?.aborted) throw aborted(thrown);
+        if (signal.aborted) throw aborted(thrown);
         error = timeout.aborted
           ? new CreditkitError('timeout', `${endpoint}: no answer within ${timeoutMs} ms.`, { endpoint })
           : new CreditkitError('network', `${endpoint}: network failure.`, { endpoint, cause: thrown });
@@ -240,9 +260,11 @@ export function createCore(config: Config, onSessionFailure: (error: CreditkitEr
     tokenTtl,
     serverNow,
     syncTime,
-    signOut(): void {
+    closed,
+    /** Final: forgets the token and aborts everything in flight. */
+    close(): void {
       token = '';
-      expiresAt = 0;
+      closer.abort();
     },
   };
 }

@@ -18,7 +18,10 @@ export const CLIENT_ERROR_CODES = [
   'popup_blocked',
 ] as const;
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
-/** Every code a widget may see: the server's stable codes plus the client's. Localize on these. */
+/**
+ * Every code a widget may see: the server's stable codes plus the client's. Localize on these. A newer
+ * server may send a code this version does not list: it comes through as sent, so keep a generic fallback.
+ */
 export type CreditkitErrorCode = ErrorCode | ClientErrorCode;
 
 export interface ErrorDetails {

@@ -1,3 +1,8 @@
+/**
+ * `@creditkit/sdk/estimate`: how many credits a month of usage needs, which plan fits and what it costs.
+ * A pure function of the catalogue (`client.$plans`, `$packs`, `$customQuantities`), apart from the main
+ * entry so that pages without an estimator do not ship it.
+ */
 import type { CustomQuantity, Money, Pack, Plan, Pool, VoiceProvider } from '@creditkit/contract';
 import { POOLS } from '@creditkit/contract/browser';
 

@@ -21,14 +21,14 @@ export {
 } from './client.js';
 export type { ClientOptions, SessionToken } from './config.js';
 export { CLIENT_ERROR_CODES, type ClientErrorCode, CreditkitError, type CreditkitErrorCode } from './errors.js';
-export {
-  type Estimate,
-  type EstimateCatalog,
-  type EstimateInput,
-  type Extra,
-  estimate,
-  type PlanEstimate,
-  type SmsUsage,
-  type VoiceUsage,
+// estimate() itself is at `@creditkit/sdk/estimate`, so a page without the estimator does not ship it.
+export type {
+  Estimate,
+  EstimateCatalog,
+  EstimateInput,
+  Extra,
+  PlanEstimate,
+  SmsUsage,
+  VoiceUsage,
 } from './estimate.js';
 export { formatCredits, formatDate, formatMoney, formatNumber, formatRelative } from './format.js';

@@ -1,4 +1,4 @@
-import type { StreamEvent } from '@creditkit/contract';
+import type { BalanceEvent, StreamEvent } from '@creditkit/contract';
 import * as schemas from '@creditkit/contract/browser';
 import type { Config } from './config.js';
 import { type Core, parse, protocolError } from './core.js';
@@ -124,9 +124,10 @@ export function createLive(config: Config, core: Core, on: LiveHandlers) {
         }
         const lines = (buffer + value).split(/\r\n|\r|\n/);
         buffer = lines.pop() as string;
+        const events: string[] = [];
         for (const line of lines) {
           if (!line) {
-            if (data.length) dispatch(data.join('\n'));
+            if (data.length) events.push(data.join('\n'));
             data = [];
             continue;
           }
@@ -138,6 +139,7 @@ export function createLive(config: Config, core: Core, on: LiveHandlers) {
           else if (field === 'id') lastEventId = text;
           else if (field === 'retry' && /^\d+$/.test(text)) serverRetry = +text;
         }
+        dispatch(events);
       }
     } catch (error) {
       // Signed out (or a secret key): nothing to reconnect with until the page retries.
@@ -157,10 +159,33 @@ export function createLive(config: Config, core: Core, on: LiveHandlers) {
     }
   }
 
-  function dispatch(text: string): void {
-    const parsed = parse(schemas.StreamEvent, text);
-    if (parsed.success) on.event(parsed.data);
-    else on.error(protocolError(ENDPOINT, 'an event', parsed));
+  /**
+   * The events of one chunk. Balance events are full snapshots: only the newest of the chunk is checked
+   * against its schema and applied, since checking and applying each of 1000 a second makes long frames.
+   * The seq chain is still followed on every one's numbers: the newest goes on with the latest `prevSeq`
+   * that no earlier balance event of the chunk accounts for, so a gap anywhere in the chunk reaches the
+   * client, which re-reads balances (29). Purchase and plan events are each checked and applied, in order;
+   * the newest balance goes last.
+   */
+  function dispatch(texts: string[]): void {
+    const events: unknown[] = [];
+    let newest: BalanceEvent | undefined;
+    let prevSeq = -1;
+    for (const text of texts) {
+      const json = parse<BalanceEvent | null>(null, text);
+      // Read as a balance event only once its type and numbers say it is one; checked below if it is the newest.
+      const e = json.success ? json.data : null;
+      if (e?.type === 'balance' && Number.isInteger(e.seq) && Number.isInteger(e.prevSeq)) {
+        if (!newest || e.prevSeq > newest.seq) prevSeq = Math.max(prevSeq, e.prevSeq);
+        if (!newest || e.seq >= newest.seq) newest = e;
+      } else events.push(e); // not JSON: null, refused by the check
+    }
+    if (newest) events.push({ ...newest, prevSeq });
+    for (const event of events) {
+      const checked = schemas.check(schemas.StreamEvent, event);
+      if (checked.success) on.event(checked.data);
+      else on.error(protocolError(ENDPOINT, 'an event', checked));
+    }
   }
 
   const resume = (): void => {
@@ -183,7 +208,8 @@ export function createLive(config: Config, core: Core, on: LiveHandlers) {
       lastEventId ||= String(seq);
     },
     start(): void {
-      if (running) return;
+      // A destroyed client never starts live work again.
+      if (running || core.closed.aborted) return;
       running = true;
       document.addEventListener('visibilitychange', onVisibility);
       addEventListener('online', resume);

@@ -1,6 +1,7 @@
 /** Resolves after `ms`, or rejects with the signal's reason when aborted first. */
 export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
+    signal?.throwIfAborted(); // aborted already: no 'abort' event will come
     const timer = setTimeout(resolve, ms);
     signal?.addEventListener(
       'abort',

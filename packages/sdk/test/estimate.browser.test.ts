@@ -2,8 +2,8 @@
 
 import type { Plan } from '@creditkit/contract';
 import { CUSTOM_QUANTITIES, PACKS, PLANS } from '@creditkit/mock';
+import { estimate } from '@creditkit/sdk/estimate';
 import { expect } from '@open-wc/testing';
-import { estimate } from '../src/index.js';
 
 const catalog = { plans: PLANS, packs: PACKS, customQuantities: CUSTOM_QUANTITIES };
 const byId = (result: ReturnType<typeof estimate>, id: string) => result.plans.find((p) => p.plan.id === id);

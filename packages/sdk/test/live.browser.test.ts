@@ -1,7 +1,8 @@
-// Live updates: THREATS 29, 30, 31, 32, plus heartbeat timeout, polling fallback and coalescing.
+// Live updates: THREATS 29, 30, 31, 32, plus heartbeat timeout, polling fallback, coalescing and destroy().
 
 import type { Balances } from '@creditkit/contract';
 import { expect } from '@open-wc/testing';
+import type { CreditkitError } from '../src/index.js';
 import { API, cleanup, fakeStream, jtiOf, lastToken, setup, sleep, startWorker, until } from './helpers.js';
 
 /** Makes `document.hidden` say what the test wants, and tells the page. */
@@ -62,6 +63,62 @@ describe('sdk: live updates', () => {
     await until(() => client.$error.get()?.code === 'protocol', 'protocol error');
     expect(client.$error.get()?.endpoint).to.equal('GET /v1/events');
     expect(client.$seq.get()).to.equal(base + 7);
+  });
+
+  it('THREATS 29: a chunk of balance events → only the newest is checked and applied; a gap anywhere in it still re-reads; every purchase and plan event applies', async () => {
+    const stream = fakeStream();
+    const { client, count } = await setup({
+      intercept: (next) => async (input, init) =>
+        String(input).endsWith('/v1/events') ? stream.response : next(input, init),
+    });
+    client.connect();
+    await until(() => client.$seq.get() >= 0, 'bootstrap');
+    stream.send(': open\n\n');
+    await until(() => client.$connection.get() === 'live', 'live');
+    const snapshot = (await client.refresh()) as Balances;
+    const base = snapshot.seq;
+    const balance = (seq: number, prevSeq: number, available: unknown = snapshot.voice.available - (seq - base)) =>
+      `id: ${seq}\nevent: balance\ndata: ${JSON.stringify({ type: 'balance', seq, prevSeq, balances: { ...snapshot, seq, voice: { ...snapshot.voice, available } } })}\n\n`;
+    const voiceWrites: number[] = [];
+    const off = client.$balances.voice.listen((b) => voiceWrites.push(b?.available as number));
+
+    // A chain without a gap, one older snapshot malformed: it is superseded, never checked; one write.
+    let reads = count('GET /v1/balances');
+    stream.send(balance(base + 1, base, 'broken') + balance(base + 2, base + 1) + balance(base + 3, base + 2));
+    await until(() => client.$seq.get() === base + 3, 'the newest of the chunk');
+    await sleep(150);
+    expect(client.$error.get()).to.equal(null);
+    expect(voiceWrites).to.deep.equal([snapshot.voice.available - 3]);
+    expect(count('GET /v1/balances')).to.equal(reads); // nothing missed: no re-read
+
+    // base+5 is missing in the middle of this chunk (base+6 follows base+5): re-read, though the newest
+    // follows the one before it.
+    reads = count('GET /v1/balances');
+    stream.send(balance(base + 4, base + 3) + balance(base + 6, base + 5) + balance(base + 7, base + 6));
+    await until(() => count('GET /v1/balances') > reads, 'a re-read for the gap');
+
+    // Purchase and plan events in a chunk with balances: each applied.
+    const purchase = (id: string, status: string) =>
+      `event: purchase\ndata: ${JSON.stringify({ type: 'purchase', seq: base + 8, purchase: { id, quoteId: 'qt_x', pool: 'voice', credits: 1000, amount: { amount: 100, currency: 'USD' }, status, checkoutUrl: null, createdAt: snapshot.periodStart, granted: false, refunded: false, failureCode: null } })}\n\n`;
+    const plan = `event: plan\ndata: ${JSON.stringify({ type: 'plan', seq: base + 9, currentPlanId: 'plan_scale', rateCard: client.$rateCard.get() })}\n\n`;
+    stream.send(
+      purchase('pur_a', 'processing') +
+        balance(base + 8, base + 7) +
+        purchase('pur_b', 'canceled') +
+        plan +
+        balance(base + 9, base + 8),
+    );
+    await until(() => client.$currentPlanId.get() === 'plan_scale', 'the plan event');
+    expect(Object.keys(client.$purchases.get())).to.include.members(['pur_a', 'pur_b']);
+    await until(() => client.$seq.get() >= base + 9, 'the newest balance');
+
+    // The newest broken: a typed protocol error, the state kept.
+    const seq = client.$seq.get();
+    stream.send(balance(seq + 1, seq) + balance(seq + 2, seq + 1, 1.5));
+    await until(() => client.$error.get()?.code === 'protocol', 'protocol error');
+    expect(client.$error.get()?.endpoint).to.equal('GET /v1/events');
+    expect(client.$seq.get()).to.be.at.most(seq + 1);
+    off();
   });
 
   it('THREATS 30: a cut stream resumes with Last-Event-ID and misses nothing', async () => {
@@ -164,6 +221,56 @@ describe('sdk: live updates', () => {
     releases[0]?.(); // releasing twice is harmless
     expect(client.$connection.get()).to.equal('idle');
     for (const u of unsubscribes) u();
+  });
+
+  it('destroy() is final: late releases, a bootstrap in flight and retry waits never start live work again', async () => {
+    let release = (): void => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { client, calls, count } = await setup({
+      intercept: (next) => async (input, init) => {
+        if (String(input).endsWith('/v1/widget')) await gate;
+        return next(input, init);
+      },
+    });
+    const a = client.connect();
+    const b = client.connect();
+    const loading = client.load().catch((e: CreditkitError) => e);
+    await until(() => count('GET /v1/widget') === 1, 'the bootstrap request');
+    client.destroy();
+    a();
+    b();
+    b(); // late and repeated releases: harmless
+    release();
+    expect(((await loading) as CreditkitError).code).to.equal('aborted');
+    const c = client.connect(); // a widget connecting afterwards starts nothing either
+    await client.retry().catch(() => {});
+    await sleep(300);
+    expect(count('GET /v1/events')).to.equal(0);
+    expect(calls.filter((call) => call.path !== '/v1/widget')).to.have.length(0);
+    expect(client.$connection.get()).to.equal('idle');
+    expect(client.$balances.voice.get()).to.equal(null);
+    c();
+  });
+
+  it('destroy() aborts a retry wait (Retry-After) and a live stream', async () => {
+    const { client, sim, count } = await setup();
+    client.connect();
+    await until(() => client.$connection.get() === 'live', 'live');
+    sim.chaos.script = [{ path: '/v1/balances', kind: 503, retryAfter: '2' }];
+    const refreshing = client.refresh().catch((e: CreditkitError) => e);
+    await until(() => count('GET /v1/balances') === 1, 'the first try');
+    const started = performance.now();
+    client.destroy();
+    expect(((await refreshing) as CreditkitError).code).to.equal('aborted');
+    expect(performance.now() - started).to.be.below(500);
+    await sleep(300);
+    expect(count('GET /v1/balances')).to.equal(1);
+    expect(count('GET /v1/events')).to.equal(1);
+    expect(client.$connection.get()).to.equal('idle');
+    await sim.controls.call('healthy', 60, 'deepgram'); // nothing listens any more
+    expect(((await client.refresh().catch((e) => e)) as CreditkitError).code).to.equal('aborted');
   });
 
   it('THREATS 32: hidden tab → stream paused; shown after 10 minutes → token refreshed, data revalidated, stream resumed', async () => {

@@ -193,6 +193,19 @@ describe('sdk: money', () => {
     expect(refused.status).to.be.within(400, 499);
   });
 
+  it('auto-refill: a checkout that succeeds re-reads the settings, so the saved payment method shows', async () => {
+    const { client, count } = await setup();
+    client.connect();
+    await until(() => client.$connection.get() === 'live', 'live');
+    expect(client.$autoRefill.get()?.paymentMethod).to.equal(null);
+    const purchase = await client.purchase(await client.quote({ pool: 'voice', packId: 'pack_voice_100' }));
+    await completeCheckout(purchase, 'pay');
+    await until(() => client.$autoRefill.get()?.paymentMethod !== null, 'the payment method');
+    expect(client.$autoRefill.get()?.paymentMethod).to.deep.equal({ brand: 'visa', last4: '4242' });
+    await client.waitForPurchase(purchase.id); // seen again (poll or event): no second read
+    expect(count('GET /v1/auto-refill')).to.equal(1);
+  });
+
   it('requestCredits in external billing mode; refused in in-app mode', async () => {
     const { client } = await setup({ scenario: 'external' });
     await client.load();

@@ -67,6 +67,28 @@ describe('sdk: network and data faults', () => {
     sim.chaos.script = [];
   });
 
+  it('an error code this version does not know (a newer server) comes through as sent, not as a protocol error', async () => {
+    let status = 409;
+    const { client, count } = await setup({
+      client: { retries: 1 },
+      intercept: (next) => async (input, init) =>
+        String(input).endsWith('/v1/balances')
+          ? Response.json(
+              { error: { code: 'brand_new_code', message: 'Something new.', requestId: 'req_new' } },
+              { status },
+            )
+          : next(input, init),
+    });
+    const error = (await client.refresh().catch((e) => e)) as CreditkitError;
+    expect(error.code as string).to.equal('brand_new_code');
+    expect(error).to.include({ status: 409, requestId: 'req_new', endpoint: 'GET /v1/balances' });
+    expect(error.message).to.contain('Something new.');
+    expect(count('GET /v1/balances')).to.equal(1); // a 4xx: not retried
+    status = 503;
+    expect(((await client.refresh().catch((e) => e)) as CreditkitError).code as string).to.equal('brand_new_code');
+    expect(count('GET /v1/balances')).to.equal(3); // a 5xx: retried by its status, whatever the code
+  });
+
   it('THREATS 27: 429 with Retry-After in seconds is honoured', async () => {
     const { client, sim, count } = await setup();
     sim.chaos.script = [{ path: '/v1/balances', kind: 429, retryAfter: '1' }];

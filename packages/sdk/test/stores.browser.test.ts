@@ -1,7 +1,8 @@
-// The stores fed by the one bootstrap, and the derived stores: equivalents, runway, status transitions.
+// The stores fed by the one bootstrap, and the derived stores: equivalents, runway, status transitions;
+// the formatters warmed while the bootstrap is on its way.
 import { expect } from '@open-wc/testing';
-import type { StatusTransition } from '../src/index.js';
-import { cleanup, setup, startWorker, until } from './helpers.js';
+import { formatCredits, formatDate, formatMoney, formatNumber, type StatusTransition } from '../src/index.js';
+import { cleanup, setup, sleep, startWorker, until } from './helpers.js';
 
 describe('sdk: stores', () => {
   before(startWorker);
@@ -54,22 +55,108 @@ describe('sdk: stores', () => {
     expect(client.$equivalents.sms.get()?.US).to.equal(Math.floor(sms / (card?.sms.US as number)));
   });
 
-  it('runway: days the credits last at the last 7 days’ average use, loaded when first watched', async () => {
-    const { client, count } = await setup();
-    await client.load();
+  it('DESIGN §6, THREATS 31: ten widgets’ stores (balances, equivalents, runway of both pools) → one bootstrap and no /v1/usage before the first data', async () => {
+    const { client, calls, count } = await setup();
+    const atFirstData: string[][] = [];
+    const offs: (() => void)[] = [];
+    const releases: (() => void)[] = [];
+    for (let i = 0; i < 10; i++) {
+      releases.push(client.connect());
+      for (const pool of ['voice', 'sms'] as const) {
+        offs.push(
+          client.$balances[pool].subscribe((b) => {
+            if (b && !atFirstData.length) atFirstData.push(calls.map((c) => `${c.method} ${c.path}`));
+          }),
+          client.$equivalents[pool].subscribe(() => {}),
+          client.$runway[pool].subscribe(() => {}),
+        );
+      }
+    }
+    await until(() => client.$runway.voice.get() !== null && client.$runway.sms.get() !== null, 'runway of both pools');
+    expect(atFirstData[0]).to.deep.equal(['GET /v1/widget']);
+    expect(client.$equivalents.voice.get()?.deepgram).to.be.a('number');
+    await until(() => client.$connection.get() === 'live', 'live');
+    await sleep(200);
+    expect(count('GET /v1/widget')).to.equal(1);
     expect(count('GET /v1/usage')).to.equal(0);
-    const values: (number | null)[] = [];
-    const off = client.$runway.voice.subscribe((days) => values.push(days));
-    await until(() => values.at(-1) !== null, 'runway');
-    const now = client.serverNow();
-    const series = await client.usage({
-      pool: 'voice',
-      from: new Date(now - 6 * 86_400_000).toISOString().slice(0, 10),
-      to: new Date(now).toISOString().slice(0, 10),
+    expect(count('GET /v1/events')).to.equal(1);
+    for (const off of [...offs, ...releases]) off();
+  });
+
+  it('runway: days the credits last at the last 7 days’ use, from the bootstrap, then kept current by each balance', async () => {
+    const { client, sim, count } = await setup();
+    client.connect();
+    await until(() => client.$connection.get() === 'live', 'live');
+    const { recentUsage } = await sim.engine.bootstrap('sa_healthy');
+    expect(recentUsage.days).to.equal(7);
+    expect(recentUsage.voice).to.be.greaterThan(0);
+    const days = (pool: 'voice' | 'sms', used: number) =>
+      Math.floor((client.$balances[pool].get()?.available as number) / (used / 7));
+    expect(client.$runway.voice.get()).to.equal(days('voice', recentUsage.voice));
+    expect(client.$runway.sms.get()).to.equal(recentUsage.sms ? days('sms', recentUsage.sms) : null);
+
+    // A 10-minute call: 9 credits more used and 9 fewer left. The window has grown by moments since the
+    // bootstrap, which can only add a day at an exact boundary.
+    const before = client.$balances.voice.get()?.available as number;
+    await sim.controls.call('healthy', 600, 'deepgram');
+    await until(() => client.$balances.voice.get()?.available === before - 9000, 'the call');
+    const expected = days('voice', recentUsage.voice + 9000);
+    expect(client.$runway.voice.get()).to.be.within(expected, expected + 1);
+    expect(count('GET /v1/usage')).to.equal(0);
+  });
+
+  it('a client with no recent use has no runway (null), not zero days', async () => {
+    const { client, sim } = await setup();
+    await client.load();
+    const { recentUsage } = await sim.engine.bootstrap('sa_healthy');
+    for (const pool of ['voice', 'sms'] as const) {
+      if (!recentUsage[pool]) expect(client.$runway[pool].get()).to.equal(null);
+    }
+  });
+
+  it('load() builds the formatters of the configured locale while the bootstrap is on its way', async () => {
+    let release = (): void => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
     });
-    const daily = series.buckets.reduce((sum, b) => sum + b.credits, 0) / 7;
-    expect(values.at(-1)).to.equal(Math.floor((client.$balances.voice.get()?.available as number) / daily));
-    off();
+    const { client } = await setup({
+      client: { locale: 'is-IS' },
+      intercept: (next) => async (input, init) => {
+        if (String(input).endsWith('/v1/widget')) await gate;
+        return next(input, init);
+      },
+    });
+    const loading = client.load();
+    await sleep(300); // the bootstrap is held: the page is idle
+    const built: string[] = [];
+    const { NumberFormat, DateTimeFormat } = Intl;
+    // Same class names, so the formatter cache keys match; counts what gets built from here on.
+    Intl.NumberFormat = class NumberFormat extends Intl.NumberFormat {
+      constructor(locale?: string, options?: Intl.NumberFormatOptions) {
+        super(locale, options);
+        built.push(`number ${locale}`);
+      }
+    } as typeof Intl.NumberFormat;
+    Intl.DateTimeFormat = class DateTimeFormat extends Intl.DateTimeFormat {
+      constructor(locale?: string, options?: Intl.DateTimeFormatOptions) {
+        super(locale, options);
+        built.push(`date ${locale}`);
+      }
+    } as typeof Intl.DateTimeFormat;
+    try {
+      formatCredits(123_456, 'is-IS');
+      formatNumber(42, 'is-IS');
+      formatMoney({ amount: 2500, currency: 'USD' }, 'is-IS');
+      formatDate('2026-01-15T12:00:00Z', 'is-IS');
+      expect(built).to.deep.equal([]); // all built while waiting
+      formatNumber(42, 'fo-FO');
+      expect(built).to.deep.equal(['number fo-FO']); // (the counting works)
+    } finally {
+      Intl.NumberFormat = NumberFormat;
+      Intl.DateTimeFormat = DateTimeFormat;
+    }
+    release();
+    await loading;
   });
 
   it('status transitions: low → depleted is reported once, with the new balance', async () => {

@@ -1,5 +1,6 @@
 // Type tests for the public surface, checked by `tsc` (root `npm run typecheck`); never executed.
 import type { Balances, PoolBalance, Purchase, Quote } from '@creditkit/contract';
+import { type Estimate as EstimateFromSubpath, estimate } from '@creditkit/sdk/estimate';
 import type { ReadableAtom } from 'nanostores';
 import {
   type ClientErrorCode,
@@ -9,7 +10,6 @@ import {
   type CreditkitErrorCode,
   createClient,
   type Estimate,
-  estimate,
   formatCredits,
   formatMoney,
   type StatusTransition,
@@ -75,7 +75,8 @@ const unknownCode: CreditkitErrorCode = 'oops';
 // @ts-expect-error server codes are not client codes
 const notClient: ClientErrorCode = 'quote_expired';
 
-// estimate() is pure and typed.
+// estimate() is pure and typed; it lives at `@creditkit/sdk/estimate`, its types are in both entries.
+assert<Equal<Estimate, EstimateFromSubpath>>();
 const plans = client.$plans.get();
 const result: Estimate = estimate({ voice: [{ conversations: 10, minutes: 3, provider: 'deepgram' }] }, { plans });
 // @ts-expect-error an unknown voice provider

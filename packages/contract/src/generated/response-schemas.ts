@@ -86,6 +86,8 @@ const RateCard: JsonSchema = /* @__PURE__ */ object({
 
 const planIdOrNull: JsonSchema = /* @__PURE__ */ nullable(planId);
 
+const positiveInteger: JsonSchema = { type: 'integer', minimum: 1, maximum: 9007199254740991 };
+
 export const WidgetBootstrap: Schema<C.z.output<typeof C.WidgetBootstrap>> = /* @__PURE__ */ object({
   serverTime: Timestamp,
   brand: /* @__PURE__ */ object({
@@ -133,6 +135,7 @@ export const WidgetBootstrap: Schema<C.z.output<typeof C.WidgetBootstrap>> = /* 
     }),
   ),
   rateCard: RateCard,
+  recentUsage: /* @__PURE__ */ object({ days: positiveInteger, voice: nonNegativeInteger, sms: nonNegativeInteger }),
 });
 
 const quoteId: JsonSchema = { type: 'string', pattern: '^qt_[A-Za-z0-9_]{1,64}$' };
@@ -183,7 +186,7 @@ export const LedgerPage: Schema<C.z.output<typeof C.LedgerPage>> = /* @__PURE__ 
   entries: /* @__PURE__ */ array(
     /* @__PURE__ */ object({
       id: { type: 'string', pattern: '^le_[A-Za-z0-9_]{1,64}$' },
-      seq: { type: 'integer', minimum: 1, maximum: 9007199254740991 },
+      seq: positiveInteger,
       pool: Pool,
       kind: {
         type: 'string',
@@ -267,41 +270,7 @@ export const StreamEvent: Schema<C.z.output<typeof C.StreamEvent>> = {
 export const ErrorBody: Schema<C.z.output<typeof C.ErrorBody>> = /* @__PURE__ */ object({
   error: /* @__PURE__ */ object(
     {
-      code: {
-        type: 'string',
-        enum: [
-          'invalid_request',
-          'unauthorized',
-          'session_expired',
-          'forbidden',
-          'not_found',
-          'method_not_allowed',
-          'idempotency_key_required',
-          'idempotency_key_mismatch',
-          'idempotency_key_in_use',
-          'quote_expired',
-          'quote_not_found',
-          'quote_used',
-          'pack_not_found',
-          'plan_not_found',
-          'quantity_out_of_range',
-          'billing_mode_external',
-          'billing_mode_in_app',
-          'auto_refill_not_allowed',
-          'insufficient_credits',
-          'service_paused',
-          'usage_capped',
-          'usage_event_conflict',
-          'purchase_not_refundable',
-          'checkout_closed',
-          'rate_not_found',
-          'return_url_not_allowed',
-          'plan_unchanged',
-          'payment_mismatch',
-          'rate_limited',
-          'internal_error',
-        ],
-      },
+      code: stringValue,
       message: stringValue,
       requestId: stringValue,
       issues: /* @__PURE__ */ array(/* @__PURE__ */ object({ path: stringValue, message: stringValue })),

@@ -1,6 +1,7 @@
 import type { Pool, VoiceProvider } from '@creditkit/contract';
 import { POOLS, VOICE_PROVIDERS } from '@creditkit/contract/browser';
-import { type Estimate, estimate, formatCredits, formatMoney, formatNumber, type PlanEstimate } from '@creditkit/sdk';
+import { formatCredits, formatMoney, formatNumber } from '@creditkit/sdk';
+import { type Estimate, estimate, type PlanEstimate } from '@creditkit/sdk/estimate';
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { CkElement } from '../shared/element.js';
