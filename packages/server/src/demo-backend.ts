@@ -1,4 +1,4 @@
-import { BRANDS, CLIENTS, DEMO_AGENCIES, type Scenario, SCENARIOS } from '@creditkit/mock/node';
+import { BRANDS, CLIENTS, DEMO_AGENCIES, SCENARIOS, type Scenario } from '@creditkit/mock/node';
 import { type Engine, PlatformError } from '@creditkit/platform';
 import type { Hono } from 'hono';
 
@@ -28,7 +28,13 @@ export function mountDemoBackend(app: Hono, engine: Engine): void {
     const id = `demo-${Date.now().toString(36)}-${(counter++).toString(36)}`;
     const event =
       body.pool === 'sms'
-        ? { id, subAccountId: CLIENTS[scenario].id, pool: 'sms' as const, count: Number(body.count), country: String(body.country) }
+        ? {
+            id,
+            subAccountId: CLIENTS[scenario].id,
+            pool: 'sms' as const,
+            count: Number(body.count),
+            country: String(body.country),
+          }
         : {
             id,
             subAccountId: CLIENTS[scenario].id,
