@@ -1,5 +1,5 @@
 import type { CkCheckoutEvent, CkProvider } from '@creditkit/elements';
-import { CLIENTS, type Scenario, SCENARIOS } from '@creditkit/mock/node';
+import { CLIENTS, SCENARIOS, type Scenario } from '@creditkit/mock/node';
 import { type DemoBackend, serverBackend } from './backend.js';
 import { wirePanel } from './panel.js';
 

@@ -1,4 +1,4 @@
-import { BRANDS, CLIENTS, type Scenario, SCENARIOS } from '@creditkit/mock/node';
+import { BRANDS, CLIENTS, SCENARIOS, type Scenario } from '@creditkit/mock/node';
 import type { DemoBackend } from './backend.js';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -55,7 +55,8 @@ export function wirePanel(backend: DemoBackend, onClientChange: (scenario: Scena
   simOnly('sim-drain', Boolean(drainWallet));
   simOnly('sim-period', Boolean(nextBillingPeriod));
   for (const id of ['fault-offline', 'fault-slow', 'fault-errors', 'fault-stream']) simOnly(id, Boolean(faults));
-  if (backend.kind === 'server') $('sim-mode').textContent = 'Running on the reference server: some controls are simulator-only.';
+  if (backend.kind === 'server')
+    $('sim-mode').textContent = 'Running on the reference server: some controls are simulator-only.';
 
   $('sim-drain').addEventListener(
     'click',
@@ -78,7 +79,8 @@ export function wirePanel(backend: DemoBackend, onClientChange: (scenario: Scena
       errors: $<HTMLInputElement>('fault-errors').checked,
       cutStream: $<HTMLInputElement>('fault-stream').checked,
     });
-  for (const id of ['fault-offline', 'fault-slow', 'fault-errors', 'fault-stream']) $(id).addEventListener('change', onFaults);
+  for (const id of ['fault-offline', 'fault-slow', 'fault-errors', 'fault-stream'])
+    $(id).addEventListener('change', onFaults);
 
   const brand = $<HTMLSelectElement>('sim-brand');
   brand.addEventListener(
