@@ -98,11 +98,6 @@ export const styles = css`
   .banner p + p {
     margin-block-start: calc(var(--_space) * 0.5);
   }
-  /* Busy, not disabled: a disabled button would drop the keyboard focus while saving. */
-  button[type='submit'][aria-disabled='true'] {
-    cursor: not-allowed;
-    opacity: 0.6;
-  }
   .actions {
     display: flex;
     flex-wrap: wrap;

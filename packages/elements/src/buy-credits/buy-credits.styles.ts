@@ -143,10 +143,6 @@ export const styles = css`
     gap: var(--_space);
     margin-block-start: calc(var(--_space) * 1.5);
   }
-  button[aria-disabled='true'] {
-    cursor: not-allowed;
-    opacity: 0.6;
-  }
   .shape,
   .legend-shape,
   .radio-shape,

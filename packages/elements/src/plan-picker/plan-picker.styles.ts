@@ -115,7 +115,6 @@ export const styles = css`
   }
   button[aria-disabled='true'] {
     cursor: progress;
-    opacity: 0.6;
   }
   .banner {
     margin-block: 0 var(--_space);

@@ -105,7 +105,9 @@ export const base = css`
     color: var(--_primary-text);
     border-color: var(--_primary-text);
   }
-  button:disabled {
+  /* Busy buttons use aria-disabled rather than disabled, so keyboard focus is not dropped. */
+  button:disabled,
+  button[aria-disabled='true'] {
     cursor: not-allowed;
     opacity: 0.6;
   }

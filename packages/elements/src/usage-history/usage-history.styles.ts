@@ -160,11 +160,6 @@ export const styles = css`
     display: block;
     color: var(--_muted);
   }
-  /* Busy, not disabled: a disabled button would drop the keyboard focus while loading. */
-  button[aria-disabled='true'] {
-    cursor: not-allowed;
-    opacity: 0.6;
-  }
   .actions {
     display: flex;
     flex-wrap: wrap;
