@@ -3,15 +3,16 @@
 // BENCHES below each produce rows:
 //   sizes   — `npm run build:cdn`, then raw/gzip/brotli of every dist/cdn file and of the SDK alone
 //             against the byte budgets, a scan for msw / zod classic / React, and the largest
-//             contributors of creditkit-core.js (esbuild metafile of the same entry);  scripts/bench/sizes.mjs
+//             contributors of creditkit-core.js (Rolldown module list of the same entry);  scripts/bench/sizes.mjs
 //   browser — headless Chromium against dist/cdn/creditkit.js on test/bench pages with the simulator
 //             API: requests before first data, script → data at 1×/4× CPU, CLS, long frames under
 //             1000 balance events/s, memory per widget;                                 scripts/bench/browser.mjs
 //   server  — `npm run bench -w @creditkit/server` (usage-events throughput, SSE fan-out), its table
 //             captured into the results.
 // Prints one table and writes bench-results.json at the repo root.
-// Flags: --check exits 1 when a BYTE budget is exceeded or forbidden code ships (deterministic; timings
-// are never checked); --size-only (sizes only, for CI); --no-browser; --no-server; --no-build.
+// Flags: --check exits 1 when a BYTE budget (or, for a file whose budget is not met yet, its ceiling in
+// scripts/bench/sizes.mjs) is exceeded or forbidden code ships (deterministic; timings are never checked); --size-only (sizes only, for CI); --no-browser; --no-server; --no-build; --no-json (no
+// bench-results.json).
 // Env: BENCH_RUNS (timing runs, default 5), BENCH_STRESS_SECONDS (default 5), BENCH_STRESS_MODE=live,
 // BENCH_REQUESTS (server bench, default 500 here), BENCH_DB (server bench databases).
 import { spawn } from 'node:child_process';
@@ -27,6 +28,7 @@ import {
   KiB,
   manifest,
   root,
+  SDK_BUDGET,
   staticClosure,
 } from './bench/sizes.mjs';
 
@@ -81,7 +83,8 @@ const BENCHES = [
         if (code !== 0) throw new Error(`npm run build:cdn failed (${code})`);
       }
       const rows = [];
-      const sizeRow = (name, s, budget, detail = '') => ({
+      // `ceiling`: the most --check allows while `budget` is not met (FILE_BUDGETS in scripts/bench/sizes.mjs).
+      const sizeRow = (name, s, budget, detail = '', ceiling = null) => ({
         name,
         kind: 'size',
         metric: 'gzip',
@@ -94,6 +97,8 @@ const BENCHES = [
         budgetText: budget ? `≤ ${fmt(budget)} gzip` : '—',
         over: budget ? s.gzip > budget : null,
         checked: Boolean(budget),
+        ceiling,
+        overCeiling: ceiling ? s.gzip > ceiling : null,
       });
       const m = manifest();
       const loadedBy = {};
@@ -108,7 +113,16 @@ const BENCHES = [
         const total = { bytes: 0, gzip: 0, brotli: 0 };
         for (const f of files) for (const k of Object.keys(total)) total[k] += m[f]?.[k] ?? 0;
         const extra = files.slice(1).map((f) => `+ ${f} (${fmt(m[f]?.gzip)} gz, a second request)`);
-        rows.push(sizeRow(`dist/cdn/${file} (${b.what})`, total, b.budget, extra.join(', ')));
+        const held = b.ceiling && total.gzip > b.budget ? `CI holds it ≤ ${fmt(b.ceiling)} gzip (budget unmet)` : '';
+        rows.push(
+          sizeRow(
+            `dist/cdn/${file} (${b.what})`,
+            total,
+            b.budget,
+            [held, ...extra].filter(Boolean).join(', '),
+            b.ceiling,
+          ),
+        );
       }
       for (const [file, s] of Object.entries(m)) {
         if (FILE_BUDGETS[file]) continue;
@@ -116,13 +130,15 @@ const BENCHES = [
         rows.push(sizeRow(`dist/cdn/${file} (${why})`, s, null));
       }
       const sdk = await bundle('packages/sdk/src/index.ts');
-      rows.push(sizeRow('SDK alone (packages/sdk, with schemas and nanostores; esbuild)', sdk, 9 * KiB));
+      rows.push(
+        sizeRow('SDK alone (packages/sdk, with schemas and nanostores; bundled as dist/cdn is)', sdk, SDK_BUDGET),
+      );
       const graphs = {};
       for (const entry of new Set(Object.values(ENTRIES))) graphs[entry] = await bundle(entry);
       const core = graphs[ENTRIES['creditkit-core.js']];
       rows.push(
         sizeRow(
-          'creditkit-core.js entry, esbuild metafile build (source of the contributor list)',
+          'creditkit-core.js entry, bundled again for its module list (source of the contributor list)',
           core,
           null,
           `${core.files} file(s)`,
@@ -228,6 +244,7 @@ function status(r) {
   if (r.error || r.kind === 'error') return 'ERROR';
   if (r.over === null || r.over === undefined) return 'info';
   if (!r.over) return 'ok';
+  if (r.ceiling) return r.overCeiling ? 'OVER CEILING' : 'OVER BUDGET (≤ ceiling)';
   return r.checked ? 'OVER BUDGET' : 'over budget (not checked)';
 }
 const table = rows.map((r, i) => ({
@@ -251,7 +268,7 @@ for (const t of table) console.log(line(t));
 
 for (const [file, c] of Object.entries(contrib)) {
   console.log(
-    `\n${file} (${c.entry}, esbuild: ${fmt(c.total)} minified, ${fmt(c.gzip)} gzip) — largest contributors (minified bytes; gzip ≈ share of the total):`,
+    `\n${file} (${c.entry}: ${fmt(c.total)} of modules before minifying, ${fmt(c.gzip)} gzip after) — largest contributors (gzip ≈ share of the total):`,
   );
   for (const g of c.groups.slice(0, 14)) {
     console.log(
@@ -271,29 +288,38 @@ console.log(
     .join(', ')}); timings are informational (never checked); --check checks bytes only.`,
 );
 
-writeFileSync(
-  join(root, 'bench-results.json'),
-  `${JSON.stringify(
-    {
-      date: new Date().toISOString(),
-      node: process.version,
-      chromium: browserInfo.chromium ?? null,
-      machine: { cpus: cpus().length, load: loadavg().map((n) => Math.round(n * 10) / 10) },
-      seconds: Math.round(elapsed),
-      durations,
-      results: rows.map((r) => ({ ...r, status: status(r) })),
-      contributors: contrib,
-      serverTable,
-      notes: browserInfo.notes ?? [],
-    },
-    null,
-    2,
-  )}\n`,
-);
+if (!flag('--no-json'))
+  writeFileSync(
+    join(root, 'bench-results.json'),
+    `${JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        chromium: browserInfo.chromium ?? null,
+        machine: { cpus: cpus().length, load: loadavg().map((n) => Math.round(n * 10) / 10) },
+        seconds: Math.round(elapsed),
+        durations,
+        results: rows.map((r) => ({ ...r, status: status(r) })),
+        contributors: contrib,
+        serverTable,
+        notes: browserInfo.notes ?? [],
+      },
+      null,
+      2,
+    )}\n`,
+  );
 if (flag('--check')) {
-  const failed = rows.filter((r) => r.checked && (r.over || r.error || r.kind === 'error'));
+  // A row over its budget but within its ceiling passes: the budget is unmet (issue #4), the size held.
+  const failed = rows.filter(
+    (r) => r.checked && ((r.ceiling ? r.overCeiling : r.over) || r.error || r.kind === 'error'),
+  );
   if (failed.length) {
-    console.error(`\nbench --check: ${failed.length} byte budget(s) failed: ${failed.map((r) => r.name).join('; ')}`);
+    console.error(`\nbench --check: ${failed.length} byte limit(s) failed: ${failed.map((r) => r.name).join('; ')}`);
     process.exitCode = 1;
+  } else {
+    const held = rows.filter((r) => r.checked && r.over);
+    console.log(
+      `\nbench --check: every byte limit holds${held.length ? `; over their DESIGN.md budget but within their ceiling: ${held.map((r) => r.name).join('; ')}` : ''}.`,
+    );
   }
 }

@@ -1,64 +1,52 @@
 // `npm run build` step: the script-tag bundles in dist/cdn, with sizes and SRI hashes in manifest.json.
-// esbuild rather than Vite's library mode, which keeps whitespace in ES output.
+// Rolldown (Vite's own bundler) with the options in scripts/bundler.mjs, which the benchmark bundles with
+// too; not Vite's library mode, which keeps whitespace in ES output.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
-import { type BuildOptions, build, type Plugin } from 'esbuild';
+import { type OutputOptions, rolldown } from 'rolldown';
+import { INPUT, OUTPUT } from './bundler.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const outdir = join(root, 'dist/cdn');
 const elements = join(root, 'packages/elements/src');
+const LOCALES = ['es', 'fr', 'de', 'pt-BR'];
 
-const common: BuildOptions = {
-  bundle: true,
-  minify: true,
-  target: 'es2022',
-  platform: 'browser',
-  conditions: ['source'],
-  define: { 'process.env.NODE_ENV': '"production"' },
-  tsconfig: join(root, 'tsconfig.json'),
-  legalComments: 'none',
-  logLevel: 'warning',
-};
+async function bundle(entry: string, output: OutputOptions): Promise<void> {
+  const build = await rolldown({ ...INPUT, input: join(elements, entry) });
+  try {
+    const { output: files } = await build.write({ ...OUTPUT, dir: outdir, ...output });
+    // A locale is the only thing allowed to load lazily; nothing else may end up in a chunk of its own.
+    for (const file of files) {
+      if (file.type !== 'chunk' || file.isEntry) continue;
+      const locale = basename(file.fileName, '.js');
+      if (!LOCALES.includes(locale) || file.imports.length) {
+        throw new Error(`${entry}: unexpected chunk ${file.fileName} (only locale chunks, importing nothing)`);
+      }
+    }
+  } finally {
+    await build.close();
+  }
+}
 
 rmSync(outdir, { recursive: true, force: true });
-const LOCALES = ['es', 'fr', 'de', 'pt-BR'];
 // ES modules, each one self-contained file. A locale's strings are a separate file loaded only when a
-// page shows that locale: the import in i18n/locales.ts stays a runtime import of ./locales/<name>.js,
-// resolved next to the bundle that made it.
-const lazyLocales: Plugin = {
-  name: 'lazy-locales',
-  setup(b) {
-    b.onResolve({ filter: new RegExp(`^\\./(${LOCALES.join('|')})\\.js$`) }, (args) =>
-      args.importer.endsWith('locales.ts') ? { path: `./locales/${args.path.slice(2)}`, external: true } : undefined,
-    );
-  },
-};
+// page shows that locale (the `import()`s in i18n/locales.ts), written as dist/cdn/locales/<name>.js next
+// to the bundle that loads it; both ES bundles write the same locale files.
 for (const [name, entry] of [
   ['creditkit', 'cdn.ts'],
   ['creditkit-core', 'cdn-core.ts'],
 ] as const) {
-  await build({
-    ...common,
-    entryPoints: { [name]: join(elements, entry) },
-    format: 'esm',
-    outdir,
-    plugins: [lazyLocales],
-  });
+  await bundle(entry, { format: 'esm', entryFileNames: `${name}.js`, chunkFileNames: 'locales/[name].js' });
 }
-await build({
-  ...common,
-  entryPoints: Object.fromEntries(LOCALES.map((l) => [`locales/${l}`, join(elements, `i18n/${l}.ts`)])),
-  format: 'esm',
-  outdir,
-});
-// The classic script for sites that cannot load modules: one file, every locale inside.
-await build({
-  ...common,
-  entryPoints: { 'creditkit.classic': join(elements, 'cdn.ts') },
+// The classic script for sites that cannot load modules: one file, every locale inside; the exports (the
+// SDK, the element classes, the event classes) on `window.creditkit`.
+await bundle('cdn.ts', {
   format: 'iife',
-  outdir,
+  name: 'creditkit',
+  entryFileNames: 'creditkit.classic.js',
+  codeSplitting: false,
 });
 
 const files = (dir: string): string[] =>
