@@ -1,5 +1,6 @@
-// End-to-end: the widgets embedded the way an agency does it — static pages that load only
-// /cdn/creditkit.js, talking to the simulator's API through the agency's session endpoint.
+// End-to-end: the widgets embedded the way an agency does it — static pages that load one bundle
+// (/cdn/creditkit.js; -core.js or the classic script on their own pages), talking to the simulator's API
+// through the agency's session endpoint.
 // (THREATS 19: strict CSP + Trusted Types; THREATS 20: hostile host CSS; THREATS 31: one bootstrap.)
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -38,7 +39,7 @@ async function withData(page: Page): Promise<Locator> {
 const scripts = (page: Page): Promise<string[]> =>
   page.evaluate(() => [...document.scripts].map((s) => new URL(s.src, location.href).pathname));
 
-describe('agency embeds (only /cdn/creditkit.js)', () => {
+describe('agency embeds (a page loads one dist/cdn bundle and nothing else)', () => {
   test('static page: meter, buy credits and plan picker render with data from one bootstrap request (THREATS 31)', async (t) => {
     await withPage(t, browser, async (page) => {
       const bootstraps: string[] = [];
@@ -67,6 +68,34 @@ describe('agency embeds (only /cdn/creditkit.js)', () => {
       await checkAxe(page, 'the static agency page');
     });
   });
+
+  // The other two shipped bundles, each on its own page, loaded the way its users load it.
+  for (const { page: html, script, title, all } of [
+    { page: 'core.html', script: '/cdn/creditkit-core.js', title: 'core bundle (module)', all: false },
+    { page: 'classic.html', script: '/cdn/creditkit.classic.js', title: 'classic script (defer)', all: true },
+  ]) {
+    test(`${title}: the three core widgets render with data; ${all ? 'every tag' : 'only the core tags'} registered`, async (t) => {
+      await withPage(t, browser, async (page) => {
+        await page.goto(`${server.origin}/pages/${html}`);
+        assert.deepEqual(await scripts(page), [script]);
+        const meter = await withData(page);
+        assert.equal(await meterValue(meter), 12_000);
+        await page.locator('ck-plan-picker').getByRole('heading', { name: 'Starter' }).waitFor();
+        for (const tag of ['ck-usage-estimator', 'ck-usage-history', 'ck-auto-refill']) {
+          assert.equal(await isDefined(page, tag), all, `${tag} ${all ? 'is' : 'is not'} registered by ${script}`);
+        }
+        if (all) {
+          // A page without modules reaches the SDK and the element classes through one global.
+          const global = await page.evaluate(() => {
+            const ck = (window as unknown as { creditkit?: Record<string, unknown> }).creditkit;
+            return { createClient: typeof ck?.createClient, CkBalanceMeter: typeof ck?.CkBalanceMeter };
+          });
+          assert.deepEqual(global, { createClient: 'function', CkBalanceMeter: 'function' });
+        }
+        await checkAxe(page, title);
+      });
+    });
+  }
 
   test('THREATS 19: strict CSP + Trusted Types → widgets render with data and zero securitypolicyviolation', async (t) => {
     await withPage(t, browser, async (page) => {

@@ -11,5 +11,6 @@ define('ck-balance-meter', CkBalanceMeter);
 define('ck-buy-credits', CkBuyCredits);
 define('ck-plan-picker', CkPlanPicker);
 
+export { CreditkitError, createClient } from '@creditkit/sdk';
 export * from './shared/events.js';
 export { CkBalanceMeter, CkBuyCredits, CkPlanPicker, CkProvider };
