@@ -6,6 +6,7 @@ import type { Catalogue } from '../i18n/en.js';
 import { loadLocale, type Params, translate } from '../i18n/translate.js';
 import { base, tokens } from '../theme/tokens.js';
 import { type Provided, providedContext } from './context.js';
+import { paced } from './pace.js';
 import { StoresController } from './stores.js';
 
 const LOCALE = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
@@ -36,6 +37,32 @@ export abstract class CkElement extends LitElement {
     () => this.client,
     (c) => ({ locale: c.$locale, brand: c.$brand, connection: c.$connection, stale: c.$stale, error: c.$error }),
   );
+
+  /** True while the pending update was asked for by new store data only (StoresController). */
+  #dataOnly = false;
+
+  /** @internal A store this widget reads changed: its re-render is paced (shared/pace.ts). */
+  requestDataUpdate(): void {
+    if (!this.isUpdatePending) this.#dataOnly = true;
+    this.requestUpdate();
+  }
+
+  /** Data re-renders of a widget already on screen share a per-frame budget with every other widget's. */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const pace = this.#dataOnly && this.hasUpdated;
+    this.#dataOnly = false;
+    if (!pace) return super.scheduleUpdate();
+    return new Promise<void>((resolve, reject) =>
+      paced(() => {
+        try {
+          super.scheduleUpdate();
+          resolve();
+        } catch (error) {
+          reject(error);
+        }
+      }),
+    );
+  }
 
   protected get client(): CreditkitClient | null {
     return this.provided?.client ?? null;
@@ -68,7 +95,7 @@ export abstract class CkElement extends LitElement {
         () => {},
       );
     }
-    this.setAttribute('lang', lang);
+    if (this.getAttribute('lang') !== lang) this.setAttribute('lang', lang);
   }
 
   /** The message for a failure, localized by its stable code. */

@@ -8,7 +8,8 @@ export type Values<S extends Selection> = { [K in keyof S]: S[K] extends Readabl
 /**
  * Subscribes a widget to the client's stores it names (STYLE.md §7): connects in `hostConnected`,
  * lets go in `hostDisconnected`, and re-binds before an update when the client or an input (a `pool`
- * attribute) changed. Store changes request an update; `render()` reads `values` only.
+ * attribute) changed. Store changes request an update (a paced one from a CkElement, see pace.ts);
+ * `render()` reads `values` only.
  */
 export class StoresController<S extends Selection> implements ReactiveController {
   values: Partial<Values<S>> = {};
@@ -60,7 +61,9 @@ export class StoresController<S extends Selection> implements ReactiveController
       this.#release.push(
         store.listen((value) => {
           values[name] = value;
-          this.#host.requestUpdate();
+          const host = this.#host as ReactiveControllerHost & { requestDataUpdate?(): void };
+          if (host.requestDataUpdate) host.requestDataUpdate();
+          else host.requestUpdate();
         }),
       );
       values[name] = store.get();
