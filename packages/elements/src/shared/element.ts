@@ -48,6 +48,7 @@ export abstract class CkElement extends LitElement {
   }
 
   /** Data re-renders of a widget already on screen share a per-frame budget with every other widget's. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: LitElement's own signature
   protected override scheduleUpdate(): void | Promise<unknown> {
     const pace = this.#dataOnly && this.hasUpdated;
     this.#dataOnly = false;

@@ -44,7 +44,6 @@ export function paced(task: () => void): void {
     sliceStart = now;
     spent = 0;
   }
-  if (!waiting.length && (spent < BUDGET_MS || document.hidden)) return run(task);
-  waiting.push(task);
-  if (waiting.length === 1) schedule();
+  if (!waiting.length && (spent < BUDGET_MS || document.hidden)) run(task);
+  else if (waiting.push(task) === 1) schedule();
 }
