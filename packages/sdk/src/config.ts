@@ -37,9 +37,19 @@ export interface ClientOptions {
   pollMs?: number;
 }
 
-/** Secret credentials that must never reach a browser: Stripe-style keys, webhook secrets, ours. */
-const SECRET = /(?:^|[^A-Za-z0-9])(?:sk_|rk_|whsec_)|ck_sk_/;
+/**
+ * Secret credentials that must never reach a browser: Stripe-style keys, webhook secrets, ours. In an
+ * option (a URL may carry one, `?key=sk_live_…`) a key may start after any separator but the two that
+ * base64url tokens are made of (`-`, `_`).
+ */
+const SECRET = /(?:^|[^A-Za-z0-9_-])(?:sk_|rk_|whsec_)|ck_sk_/;
 export const looksSecret = (value: unknown): boolean => typeof value === 'string' && SECRET.test(value);
+/**
+ * A session token is opaque base64url (`cks_<payload>.<mac>`), which can contain `_sk_` or `.rk_` by chance
+ * (about 1 token in 20 000): only a value that *is* a secret key is refused there.
+ */
+const SECRET_KEY = /^(?:sk_|rk_|whsec_|ck_sk_)/;
+export const isSecretKey = (value: unknown): boolean => typeof value === 'string' && SECRET_KEY.test(value);
 
 const LOOPBACK = /^(localhost|127\.0\.0\.1|\[::1\])$/;
 

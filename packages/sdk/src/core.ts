@@ -7,7 +7,7 @@ import {
   type Schema,
   Timestamp,
 } from '@creditkit/contract/browser';
-import { type Config, looksSecret, pageUrl, type SessionToken } from './config.js';
+import { type Config, isSecretKey, pageUrl, type SessionToken } from './config.js';
 import { CreditkitError, configError } from './errors.js';
 import { backoff, sleep } from './util.js';
 
@@ -91,7 +91,7 @@ export function createCore(config: Config, onSessionFailure: (error: CreditkitEr
 
   const accept = (value: unknown): string => {
     const s = value as Partial<SessionToken> | null;
-    if (looksSecret(s?.token)) {
+    if (isSecretKey(s?.token)) {
       throw configError(
         config.sessionEndpoint ? 'sessionEndpoint' : 'fetchSessionToken',
         'returned a secret key, not a session token (mint one with POST /v1/sessions).',

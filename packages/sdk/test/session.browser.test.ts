@@ -75,6 +75,18 @@ describe('sdk: configuration and sessions', () => {
     expect(client.$connection.get()).to.equal('signed-out');
   });
 
+  it('THREATS 1: a session token is not mistaken for a secret key because its base64url contains "_sk_" or ".rk_"', async () => {
+    // About 1 real token in 20 000 has such a run by chance; refusing it signed users out at random.
+    const token = 'cks_eyJzdWIiOiJzYV9sb3cif_sk_Q-rk_x.rk_MAC';
+    const { client, calls } = await setup({
+      client: { fetchSessionToken: async () => ({ token, expiresAt: new Date(Date.now() + 60_000).toISOString() }) },
+    });
+    const error = await client.load().catch((e: CreditkitError) => e);
+    expect(lastToken(calls, '/v1/widget'), 'the token was sent').to.equal(token);
+    // The API does not know this token and says so; no configuration error on the way.
+    expect((error as CreditkitError | undefined)?.code).to.equal('unauthorized');
+  });
+
   it('THREATS 2: a missing or malformed api-base / session-endpoint is a configuration error naming the attribute', () => {
     const fetchSessionToken = async () => ({ token: 'cks_x', expiresAt: new Date().toISOString() });
     for (const apiBase of [
