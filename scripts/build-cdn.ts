@@ -6,9 +6,8 @@ import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { basename, join, relative } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { type OutputOptions, rolldown } from 'rolldown';
-import { INPUT, OUTPUT } from './bundler.mjs';
+import { INPUT, OUTPUT, root } from './bundler.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
 const outdir = join(root, 'dist/cdn');
 const elements = join(root, 'packages/elements/src');
 const LOCALES = ['es', 'fr', 'de', 'pt-BR'];

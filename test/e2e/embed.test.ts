@@ -70,13 +70,13 @@ describe('agency embeds (a page loads one dist/cdn bundle and nothing else)', ()
   });
 
   // The other two shipped bundles, each on its own page, loaded the way its users load it.
-  for (const { page: html, script, title, all } of [
-    { page: 'core.html', script: '/cdn/creditkit-core.js', title: 'core bundle (module)', all: false },
-    { page: 'classic.html', script: '/cdn/creditkit.classic.js', title: 'classic script (defer)', all: true },
+  for (const { bundle, script, title, all } of [
+    { bundle: 'core', script: '/cdn/creditkit-core.js', title: 'core bundle (module)', all: false },
+    { bundle: 'classic', script: '/cdn/creditkit.classic.js', title: 'classic script (defer)', all: true },
   ]) {
     test(`${title}: the three core widgets render with data; ${all ? 'every tag' : 'only the core tags'} registered`, async (t) => {
       await withPage(t, browser, async (page) => {
-        await page.goto(`${server.origin}/pages/${html}`);
+        await page.goto(`${server.origin}/pages/static.html?bundle=${bundle}`);
         assert.deepEqual(await scripts(page), [script]);
         const meter = await withData(page);
         assert.equal(await meterValue(meter), 12_000);

@@ -43,15 +43,30 @@ async function file(
   }
 }
 
+/** The tag static.html loads the bundle with, and what `?bundle=` puts there instead, as its users write it. */
+const DEFAULT_TAG = '<script type="module" src="/cdn/creditkit.js"></script>';
+const BUNDLE_TAGS: Record<string, string> = {
+  core: '<script type="module" src="/cdn/creditkit-core.js"></script>',
+  classic: '<script defer src="/cdn/creditkit.classic.js"></script>',
+};
+
 /**
  * Serves `/` from dist/demo, `/cdn/` from dist/cdn, `/pages/` from test/e2e/pages, and the API.
  * In the HTML of `/pages/`, `__ORIGIN__` becomes this server's origin: the SDK takes only an absolute
- * `api-base`, and the port is random.
+ * `api-base`, and the port is random. `?bundle=core|classic` swaps the page's creditkit.js tag for that bundle's.
  */
 export async function startE2EServer(): Promise<E2EServer> {
   let sim: Simulator | undefined;
   let origin = '';
-  const withOrigin = (html: string): string => html.replaceAll('__ORIGIN__', origin);
+  const pageHtml =
+    (bundle: string | null) =>
+    (html: string): string => {
+      const page = html.replaceAll('__ORIGIN__', origin);
+      const tag = bundle === null ? undefined : BUNDLE_TAGS[bundle];
+      if (bundle !== null && (!tag || !page.includes(DEFAULT_TAG)))
+        throw new Error(`no bundle "${bundle}" for this page`);
+      return tag ? page.replace(DEFAULT_TAG, tag) : page;
+    };
   const server = serve({
     hostname: '127.0.0.1',
     port: 0,
@@ -72,7 +87,8 @@ export async function startE2EServer(): Promise<E2EServer> {
       if (path.startsWith('/pages/')) {
         const name = path.slice('/pages/'.length);
         const headers: Record<string, string> = name.startsWith('csp') ? { 'content-security-policy': STRICT_CSP } : {};
-        return file(join(root, 'test/e2e/pages', name), { 'cache-control': 'no-store', ...headers }, withOrigin);
+        const html = pageHtml(url.searchParams.get('bundle'));
+        return file(join(root, 'test/e2e/pages', name), { 'cache-control': 'no-store', ...headers }, html);
       }
       return file(join(root, 'dist/demo', path.endsWith('/') ? `${path}index.html` : path));
     },

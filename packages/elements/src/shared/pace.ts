@@ -30,10 +30,9 @@ function drain(): void {
   if (waiting.length) schedule();
 }
 
+/** The next frame drains the queue, or the timer if no frame comes (a hidden tab); whichever is first. */
 function schedule(): void {
-  requestAnimationFrame(() => {
-    if (waiting.length && timer !== undefined) drain();
-  });
+  requestAnimationFrame(() => waiting.length && drain());
   timer = setTimeout(drain, 100);
 }
 
